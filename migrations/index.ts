@@ -1,0 +1,4 @@
+import { Foundation1795300000000 } from './1795300000000-foundation.js';
+
+/** Every migration, oldest first. `npm run migration:generate` writes new files; list them here. */
+export const migrations = [Foundation1795300000000];

@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow, ANY_AGENT, CurrentPrincipal } from '../common/auth/access.decorator.js';
+import type { Principal } from '../common/auth/principal.js';
+import { UuidParam } from '../common/uuid-param.js';
+import { AgentsService } from './agents.service.js';
+import { CreateAgentDto } from './dto/create-agent.dto.js';
+
+@ApiTags('agents')
+@Controller('v1/shops/:shopId/agents')
+export class AgentsController {
+  constructor(private readonly agents: AgentsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Allow('admin', 'supervisor')
+  @ApiOperation({ summary: 'Create an agent account (agent, supervisor or auditor)' })
+  create(@CurrentPrincipal() principal: Principal, @UuidParam('shopId') shopId: string, @Body() body: CreateAgentDto) {
+    return this.agents.create(principal, shopId, body);
+  }
+
+  @Get()
+  @Allow('admin', ...ANY_AGENT)
+  @ApiOperation({ summary: 'List the shop’s agents' })
+  list(@CurrentPrincipal() principal: Principal, @UuidParam('shopId') shopId: string) {
+    return this.agents.list(principal, shopId);
+  }
+
+  @Delete(':agentId')
+  @HttpCode(204)
+  @Allow('admin', 'supervisor')
+  @ApiOperation({ summary: 'Deactivate an agent and revoke their sessions' })
+  async deactivate(@CurrentPrincipal() principal: Principal, @UuidParam('shopId') shopId: string, @UuidParam('agentId') agentId: string) {
+    await this.agents.deactivate(principal, shopId, agentId);
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type DataSource, type Repository } from 'typeorm';
+import type { Principal } from '../common/auth/principal.js';
+import { Clock } from '../common/clock/clock.js';
+import { isUniqueViolation } from '../database/pg-errors.js';
+import { assertShopAccess } from '../shops/shop-access.js';
+import { ShopsService } from '../shops/shops.service.js';
+import { AgentSession } from './agent-session.entity.js';
+import { Agent } from './agent.entity.js';
+import { AgentException } from './agent.problems.js';
+import { toAgentView, type AgentView } from './agent.view.js';
+import type { CreateAgentDto } from './dto/create-agent.dto.js';
+import { hashPassword } from './password-hasher.js';
+
+@Injectable()
+export class AgentsService {
+  constructor(
+    @InjectRepository(Agent) private readonly agents: Repository<Agent>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly shops: ShopsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(principal: Principal, shopId: string, input: CreateAgentDto): Promise<AgentView> {
+    assertShopAccess(principal, shopId, 'manage');
+    await this.shops.require(shopId);
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const agent = await this.agents.save(
+        this.agents.create({ shopId, email: input.email, displayName: input.displayName, role: input.role, passwordHash }),
+      );
+      return toAgentView(agent);
+    } catch (error) {
+      if (isUniqueViolation(error, 'agents_shop_email_key')) {
+        throw new AgentException('AGENT_EMAIL_TAKEN', `${input.email} already has an account in this shop.`);
+      }
+      throw error;
+    }
+  }
+
+  async list(principal: Principal, shopId: string): Promise<AgentView[]> {
+    assertShopAccess(principal, shopId, 'read');
+    await this.shops.require(shopId);
+    const agents = await this.agents.find({ where: { shopId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return agents.map(toAgentView);
+  }
+
+  /** Deactivates an agent and revokes every session of theirs in the same transaction. */
+  async deactivate(principal: Principal, shopId: string, agentId: string): Promise<void> {
+    assertShopAccess(principal, shopId, 'manage');
+    await this.dataSource.transaction(async (manager) => {
+      const result = await manager.update(Agent, { id: agentId, shopId }, { active: false });
+      if (!result.affected) throw new AgentException('AGENT_NOT_FOUND', `No agent ${agentId} in this shop.`);
+      await manager.update(AgentSession, { agentId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    });
+  }
+}

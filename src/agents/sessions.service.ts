@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, MoreThan, type Repository } from 'typeorm';
+import type { AgentPrincipal } from '../common/auth/principal.js';
+import { newBearerSecret, sha256Hex } from '../common/auth/secrets.js';
+import { Clock } from '../common/clock/clock.js';
+import { Environment } from '../config/environment.js';
+import { Shop } from '../shops/shop.entity.js';
+import { AgentSession } from './agent-session.entity.js';
+import { Agent } from './agent.entity.js';
+import { AgentException } from './agent.problems.js';
+import { toAgentView, type AgentView } from './agent.view.js';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from './password-hasher.js';
+
+export const SESSION_TAG = 'st';
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  agent: AgentView;
+}
+
+/** Agent login sessions: opaque bearer tokens, stored as sha256 hashes, revocable, expiring. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(AgentSession) private readonly sessions: Repository<AgentSession>,
+    @InjectRepository(Agent) private readonly agents: Repository<Agent>,
+    @InjectRepository(Shop) private readonly shops: Repository<Shop>,
+    private readonly clock: Clock,
+    private readonly env: Environment,
+  ) {}
+
+  async login(shopSlug: string, email: string, password: string): Promise<LoginResult> {
+    const shop = await this.shops.findOneBy({ slug: shopSlug });
+    const agent = shop
+      ? await this.agents.createQueryBuilder('agent').addSelect('agent.passwordHash')
+          .where('agent.shop_id = :shopId AND agent.email = :email AND agent.active', { shopId: shop.id, email })
+          .getOne()
+      : null;
+    const passwordOk = await verifyPassword(password, agent?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    if (!agent || !passwordOk) throw new AgentException('INVALID_LOGIN');
+
+    const now = this.clock.now();
+    const { token } = newBearerSecret(SESSION_TAG);
+    const expiresAt = new Date(now.getTime() + this.env.SESSION_TTL_HOURS * 3_600_000);
+    await this.sessions.insert({ shopId: agent.shopId, agentId: agent.id, tokenHash: sha256Hex(token), createdAt: now, expiresAt });
+    return { token, expiresAt: expiresAt.toISOString(), agent: toAgentView(agent) };
+  }
+
+  async logout(principal: AgentPrincipal): Promise<void> {
+    await this.sessions.update({ id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+
+  /** The principal for a presented session token, or undefined when unknown, revoked or expired. */
+  async authenticate(token: string): Promise<AgentPrincipal | undefined> {
+    const session = await this.sessions.findOne({
+      where: { tokenHash: sha256Hex(token), revokedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
+      relations: { agent: true },
+    });
+    if (!session?.agent?.active) return undefined;
+    return { kind: 'agent', shopId: session.shopId, agentId: session.agentId, role: session.agent.role, sessionId: session.id };
+  }
+
+  async me(principal: AgentPrincipal): Promise<AgentView> {
+    const agent = await this.agents.findOneByOrFail({ id: principal.agentId, shopId: principal.shopId });
+    return toAgentView(agent);
+  }
+}

@@ -1,0 +1,74 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AgentsModule } from './agents/agents.module.js';
+import { AdminToken } from './common/auth/admin-token.js';
+import { AuthGuard } from './common/auth/auth.guard.js';
+import { Clock } from './common/clock/clock.js';
+import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
+import { loggerOptions } from './common/logging.js';
+import { Environment } from './config/environment.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { runMigrationsUnderLock } from './database/migration-runner.js';
+import { HealthModule } from './health/health.module.js';
+import { ShopsModule } from './shops/shops.module.js';
+
+export interface AppOptions {
+  env: Environment;
+  /** The database to use: DATABASE_URL or the embedded server's. */
+  databaseUrl: string;
+  adminToken: string | undefined;
+  clock: Clock;
+}
+
+@Global()
+@Module({})
+class RuntimeModule {
+  static register(options: AppOptions): DynamicModule {
+    return {
+      module: RuntimeModule,
+      providers: [
+        { provide: Environment, useValue: options.env },
+        { provide: Clock, useValue: options.clock },
+        { provide: AdminToken, useValue: new AdminToken(options.adminToken) },
+      ],
+      exports: [Environment, Clock, AdminToken],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(options: AppOptions): DynamicModule {
+    const { env } = options;
+    return {
+      module: AppModule,
+      imports: [
+        RuntimeModule.register(options),
+        LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL)),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions({ url: options.databaseUrl, poolSize: env.DB_POOL_SIZE }),
+            autoLoadEntities: true,
+            retryAttempts: env.DB_CONNECT_RETRIES,
+            retryDelay: 2000,
+          }),
+          dataSourceFactory: async (dsOptions) => {
+            const dataSource = await new DataSource(dsOptions as DataSourceOptions).initialize();
+            if (env.MIGRATIONS_RUN) await runMigrationsUnderLock(dataSource);
+            return dataSource;
+          },
+        }),
+        HealthModule,
+        ShopsModule,
+        AgentsModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+    };
+  }
+}

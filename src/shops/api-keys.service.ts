@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type Repository } from 'typeorm';
+import type { IntegrationPrincipal, Principal } from '../common/auth/principal.js';
+import { newBearerSecret, sha256Hex } from '../common/auth/secrets.js';
+import { Clock } from '../common/clock/clock.js';
+import { ApiKey } from './api-key.entity.js';
+import { assertShopAccess } from './shop-access.js';
+import { ShopException } from './shop.problems.js';
+import { ShopsService } from './shops.service.js';
+
+export const API_KEY_TAG = 'ak';
+
+export interface ApiKeyView {
+  id: string;
+  shopId: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+function toView(key: ApiKey): ApiKeyView {
+  return {
+    id: key.id,
+    shopId: key.shopId,
+    name: key.name,
+    prefix: key.prefix,
+    createdAt: key.createdAt.toISOString(),
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Integration keys: shown once at creation, stored only as a sha256 hash, revocable. */
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly shops: ShopsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(principal: Principal, shopId: string, name: string): Promise<ApiKeyView & { key: string }> {
+    assertShopAccess(principal, shopId, 'manage');
+    await this.shops.require(shopId);
+    const { token, prefix } = newBearerSecret(API_KEY_TAG);
+    const key = await this.keys.save(this.keys.create({ shopId, name, prefix, keyHash: sha256Hex(token), createdAt: this.clock.now() }));
+    return { ...toView(key), key: token };
+  }
+
+  async list(principal: Principal, shopId: string): Promise<ApiKeyView[]> {
+    assertShopAccess(principal, shopId, 'manage');
+    await this.shops.require(shopId);
+    const keys = await this.keys.find({ where: { shopId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return keys.map(toView);
+  }
+
+  async revoke(principal: Principal, shopId: string, keyId: string): Promise<void> {
+    assertShopAccess(principal, shopId, 'manage');
+    const key = await this.keys.findOneBy({ id: keyId, shopId });
+    if (!key) throw new ShopException('API_KEY_NOT_FOUND', `No API key ${keyId} in this shop.`);
+    if (!key.revokedAt) await this.keys.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+  }
+
+  /** The principal for a presented key, or undefined when unknown or revoked. */
+  async authenticate(token: string): Promise<IntegrationPrincipal | undefined> {
+    const key = await this.keys.findOneBy({ keyHash: sha256Hex(token), revokedAt: IsNull() });
+    if (!key) return undefined;
+    // Last use is informative only: record it at most once a minute per key to keep reads cheap.
+    const now = this.clock.now();
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
+      await this.keys.update({ id: key.id }, { lastUsedAt: now });
+    }
+    return { kind: 'integration', shopId: key.shopId, apiKeyId: key.id };
+  }
+}

@@ -1,0 +1,44 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const PLATFORMS = ['taobao', 'tmall', 'pinduoduo', 'jd', 'wechat', 'other'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+@Entity({ name: 'shops' })
+export class Shop {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Index('shops_slug_key', { unique: true })
+  @Column({ type: 'text' })
+  slug: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text' })
+  platform: Platform;
+
+  @Column({ type: 'text', default: 'Asia/Shanghai' })
+  timezone: string;
+
+  @Column({ name: 'merchant_response_hours', type: 'integer', default: 48 })
+  merchantResponseHours: number;
+
+  @Column({ name: 'buyer_return_shipping_days', type: 'integer', default: 7 })
+  buyerReturnShippingDays: number;
+
+  @Column({ name: 'merchant_receipt_days', type: 'integer', default: 10 })
+  merchantReceiptDays: number;
+
+  @Column({ name: 'dispute_evidence_hours', type: 'integer', default: 48 })
+  disputeEvidenceHours: number;
+
+  @Column({ name: 'buyer_escalation_days', type: 'integer', default: 7 })
+  buyerEscalationDays: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { createApp } from '../../src/app.factory.js';
+import { ManualClock } from '../../src/common/clock/clock.js';
+import { loadEnvironment } from '../../src/config/environment.js';
+import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/database/database-admin.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: TestAgent;
+  clock: ManualClock;
+  adminToken: string;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export function testAdminUrl(): string {
+  const url = process.env.TEST_PG_ADMIN_URL;
+  if (!url) throw new Error('TEST_PG_ADMIN_URL is not set: run the e2e specs through jest (global setup starts PostgreSQL)');
+  return url;
+}
+
+/** A fresh, uniquely named database on the run's server; dropped by the caller. */
+export async function createTestDatabase(): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  await createDatabaseIfMissing(testAdminUrl(), name);
+  return { url: withDatabase(testAdminUrl(), name), name, drop: () => dropDatabase(testAdminUrl(), name) };
+}
+
+/**
+ * The real application (same factory as production, real migrations) on a database of its own, with a
+ * manual clock. One per test file, so files run in parallel and in any order.
+ */
+export async function createTestApp(envOverrides: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const adminToken = `test-admin-${randomBytes(24).toString('hex')}`;
+  const env = loadEnvironment({
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: database.url,
+    ADMIN_TOKEN: adminToken,
+    DB_POOL_SIZE: '5',
+    DB_CONNECT_RETRIES: '0',
+    ...envOverrides,
+  });
+  const clock = new ManualClock();
+  const app = await createApp({ env, databaseUrl: database.url, adminToken, clock });
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    clock,
+    adminToken,
+    databaseUrl: database.url,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}

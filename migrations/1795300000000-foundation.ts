@@ -17,8 +17,8 @@ export class Foundation1795300000000 implements MigrationInterface {
         merchant_receipt_days integer NOT NULL DEFAULT 10,
         dispute_evidence_hours integer NOT NULL DEFAULT 48,
         buyer_escalation_days integer NOT NULL DEFAULT 7,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        updated_at timestamptz(3) NOT NULL DEFAULT now(),
         CONSTRAINT shops_platform_check
           CHECK (platform IN ('taobao', 'tmall', 'pinduoduo', 'jd', 'wechat', 'other')),
         CONSTRAINT shops_policy_positive_check CHECK (
@@ -34,9 +34,9 @@ export class Foundation1795300000000 implements MigrationInterface {
         name text NOT NULL,
         prefix text NOT NULL,
         key_hash text NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        last_used_at timestamptz,
-        revoked_at timestamptz
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        last_used_at timestamptz(3),
+        revoked_at timestamptz(3)
       )`);
     await q.query(`CREATE UNIQUE INDEX api_keys_key_hash_key ON api_keys (key_hash)`);
     await q.query(`CREATE INDEX api_keys_shop_id_idx ON api_keys (shop_id, created_at)`);
@@ -50,8 +50,8 @@ export class Foundation1795300000000 implements MigrationInterface {
         role text NOT NULL,
         password_hash text NOT NULL,
         active boolean NOT NULL DEFAULT true,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now(),
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        updated_at timestamptz(3) NOT NULL DEFAULT now(),
         CONSTRAINT agents_role_check CHECK (role IN ('agent', 'supervisor', 'auditor')),
         CONSTRAINT agents_email_lower_check CHECK (email = lower(email))
       )`);
@@ -63,9 +63,9 @@ export class Foundation1795300000000 implements MigrationInterface {
         shop_id uuid NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
         agent_id uuid NOT NULL REFERENCES agents (id) ON DELETE CASCADE,
         token_hash text NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT now(),
-        expires_at timestamptz NOT NULL,
-        revoked_at timestamptz
+        created_at timestamptz(3) NOT NULL DEFAULT now(),
+        expires_at timestamptz(3) NOT NULL,
+        revoked_at timestamptz(3)
       )`);
     await q.query(`CREATE UNIQUE INDEX agent_sessions_token_hash_key ON agent_sessions (token_hash)`);
     await q.query(`CREATE INDEX agent_sessions_agent_id_idx ON agent_sessions (agent_id)`);

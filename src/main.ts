@@ -6,7 +6,7 @@ import { resolveAdminToken } from './config/admin-token.loader.js';
 import { ConfigValidationError, loadEnvironment, type Environment } from './config/environment.js';
 import { createDatabaseIfMissing } from './database/database-admin.js';
 
-const EMBEDDED_DATABASE = 'aftersales';
+import { EMBEDDED_DATABASE } from './database/cli-runtime.js';
 
 async function main(): Promise<void> {
   let env: Environment;

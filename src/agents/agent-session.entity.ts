@@ -11,7 +11,7 @@ export class AgentSession {
   shopId: string;
 
   @ManyToOne(() => Shop, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'shop_id' })
+  @JoinColumn({ name: 'shop_id', foreignKeyConstraintName: 'agent_sessions_shop_id_fkey' })
   shop?: Relation<Shop>;
 
   @Index('agent_sessions_agent_id_idx')
@@ -19,7 +19,7 @@ export class AgentSession {
   agentId: string;
 
   @ManyToOne(() => Agent, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'agent_id' })
+  @JoinColumn({ name: 'agent_id', foreignKeyConstraintName: 'agent_sessions_agent_id_fkey' })
   agent?: Relation<Agent>;
 
   /** sha256 of the bearer token; the token itself is returned once at login. */
@@ -27,12 +27,12 @@ export class AgentSession {
   @Column({ name: 'token_hash', type: 'text' })
   tokenHash: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Column({ name: 'expires_at', type: 'timestamptz' })
+  @Column({ name: 'expires_at', type: 'timestamptz', precision: 3 })
   expiresAt: Date;
 
-  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true })
   revokedAt: Date | null;
 }

@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -15,6 +16,8 @@ export const AGENT_ROLES = ['agent', 'supervisor', 'auditor'] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
 @Entity({ name: 'agents' })
+@Check('agents_role_check', `role IN ('agent', 'supervisor', 'auditor')`)
+@Check('agents_email_lower_check', `email = lower(email)`)
 @Index('agents_shop_email_key', ['shopId', 'email'], { unique: true })
 export class Agent {
   @PrimaryGeneratedColumn('uuid')
@@ -24,7 +27,7 @@ export class Agent {
   shopId: string;
 
   @ManyToOne(() => Shop, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'shop_id' })
+  @JoinColumn({ name: 'shop_id', foreignKeyConstraintName: 'agents_shop_id_fkey' })
   shop?: Relation<Shop>;
 
   /** Stored lower-case; unique within a shop. */
@@ -43,9 +46,9 @@ export class Agent {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 }

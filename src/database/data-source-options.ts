@@ -21,6 +21,7 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     poolSize: settings.poolSize,
     applicationName: 'aftersales',
     extra: { connectionTimeoutMillis: 10_000 },
-    logging: ['error'],
+    // Failed queries surface as errors we log ourselves; TypeORM's logger would print parameters (secrets).
+    logging: false,
   };
 }

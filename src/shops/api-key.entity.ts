@@ -11,7 +11,7 @@ export class ApiKey {
   shopId: string;
 
   @ManyToOne(() => Shop, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'shop_id' })
+  @JoinColumn({ name: 'shop_id', foreignKeyConstraintName: 'api_keys_shop_id_fkey' })
   shop?: Relation<Shop>;
 
   @Column({ type: 'text' })
@@ -26,12 +26,12 @@ export class ApiKey {
   @Column({ name: 'key_hash', type: 'text' })
   keyHash: string;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  @Column({ name: 'last_used_at', type: 'timestamptz', precision: 3, nullable: true })
   lastUsedAt: Date | null;
 
-  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true })
   revokedAt: Date | null;
 }

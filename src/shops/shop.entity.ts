@@ -1,9 +1,14 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export const PLATFORMS = ['taobao', 'tmall', 'pinduoduo', 'jd', 'wechat', 'other'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
 @Entity({ name: 'shops' })
+@Check('shops_platform_check', `platform IN ('taobao', 'tmall', 'pinduoduo', 'jd', 'wechat', 'other')`)
+@Check(
+  'shops_policy_positive_check',
+  `merchant_response_hours > 0 AND buyer_return_shipping_days > 0 AND merchant_receipt_days > 0 AND dispute_evidence_hours > 0 AND buyer_escalation_days > 0`,
+)
 export class Shop {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -36,9 +41,9 @@ export class Shop {
   @Column({ name: 'buyer_escalation_days', type: 'integer', default: 7 })
   buyerEscalationDays: number;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 
-  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
   updatedAt: Date;
 }

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory.js';
+import { ManualClock } from '../src/common/clock/clock.js';
+import { loadEnvironment } from '../src/config/environment.js';
+import { migrations } from '../migrations/index.js';
+import { createTestDatabase } from './support/test-app.js';
+
+function environmentFor(databaseUrl: string, extra: Record<string, string> = {}) {
+  return loadEnvironment({
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: databaseUrl,
+    ADMIN_TOKEN: `admin-${randomBytes(24).toString('hex')}`,
+    DB_POOL_SIZE: '3',
+    DB_CONNECT_RETRIES: '0',
+    ...extra,
+  });
+}
+
+async function startInstance(databaseUrl: string, extra: Record<string, string> = {}) {
+  const env = environmentFor(databaseUrl, extra);
+  return createApp({ env, databaseUrl, adminToken: env.ADMIN_TOKEN, clock: new ManualClock() });
+}
+
+describe('migrations', () => {
+  it('should bring up two instances started at once on one database, running each migration once', async () => {
+    const database = await createTestDatabase();
+    const [first, second] = await Promise.all([startInstance(database.url), startInstance(database.url)]);
+    try {
+      for (const app of [first, second]) {
+        const res = await request(app.getHttpServer()).get('/health/ready');
+        expect(res.status).toBe(200);
+      }
+      const rows: Array<{ name: string; runs: string }> = await first
+        .get(DataSource)
+        .query('SELECT name, count(*) AS runs FROM schema_migrations GROUP BY name ORDER BY name');
+      expect(rows.map((r) => [r.name, Number(r.runs)])).toEqual(migrations.map((m) => [m.name, 1]).sort());
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+      await database.drop();
+    }
+  });
+
+  it('should leave the schema alone when MIGRATIONS_RUN=false', async () => {
+    const database = await createTestDatabase();
+    const app = await startInstance(database.url, { MIGRATIONS_RUN: 'false' });
+    try {
+      const [{ exists }] = await app.get(DataSource).query(`SELECT to_regclass('public.shops') IS NOT NULL AS exists`);
+      expect(exists).toBe(false);
+    } finally {
+      await app.close();
+      await database.drop();
+    }
+  });
+
+  it('should produce exactly the schema the entities describe, and revert cleanly', async () => {
+    const database = await createTestDatabase();
+    const app = await startInstance(database.url);
+    try {
+      const dataSource = app.get(DataSource);
+      const pending = await dataSource.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+
+      for (let i = 0; i < migrations.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+      const tables: Array<{ tablename: string }> = await dataSource.query(
+        `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`,
+      );
+      expect(tables).toEqual([]);
+      expect(await dataSource.runMigrations({ transaction: 'each' })).toHaveLength(migrations.length);
+    } finally {
+      await app.close();
+      await database.drop();
+    }
+  });
+});

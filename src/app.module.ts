@@ -4,6 +4,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AgentsModule } from './agents/agents.module.js';
+import { CasesModule } from './cases/cases.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { ReasonsModule } from './reasons/reasons.module.js';
 import { AdminToken } from './common/auth/admin-token.js';
 import { AuthGuard } from './common/auth/auth.guard.js';
 import { Clock } from './common/clock/clock.js';
@@ -61,9 +64,12 @@ export class AppModule {
             return dataSource;
           },
         }),
+        DatabaseModule,
         HealthModule,
         ShopsModule,
         AgentsModule,
+        ReasonsModule,
+        CasesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -95,6 +95,22 @@ export class Environment {
   @Min(1024)
   @Max(100 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'TIMER_SWEEPER_ENABLED must be true or false' })
+  TIMER_SWEEPER_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  TIMER_SWEEP_INTERVAL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  TIMER_SWEEP_BATCH = 200;
 }
 
 export class ConfigValidationError extends Error {

@@ -22,3 +22,9 @@ export function isRetryableTransactionError(error: unknown): boolean {
   const code = pgErrorOf(error)?.code;
   return code === '40P01' || code === '40001';
 }
+
+/** True when the error is a CHECK constraint violation, optionally of the named constraint. */
+export function isCheckViolation(error: unknown, constraint?: string): boolean {
+  const pg = pgErrorOf(error);
+  return pg?.code === '23514' && (constraint === undefined || pg.constraint === constraint);
+}

@@ -43,6 +43,7 @@ export async function createTestApp(envOverrides: Record<string, string> = {}): 
     ADMIN_TOKEN: adminToken,
     DB_POOL_SIZE: '5',
     DB_CONNECT_RETRIES: '0',
+    TIMER_SWEEPER_ENABLED: 'false',
     ...envOverrides,
   });
   const clock = new ManualClock();

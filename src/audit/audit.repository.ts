@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/transactions.js';
+import { chainHash, GENESIS_HASH, type AuditRecord } from './audit-chain.js';
+
+export interface AuditEventView {
+  seq: number;
+  type: string;
+  actor: { kind: string; id: string };
+  fromState: string | null;
+  toState: string;
+  payload: unknown;
+  at: string;
+  prevHash: string;
+  hash: string;
+}
+
+interface AuditRow {
+  case_id: string;
+  shop_id: string;
+  seq: number;
+  type: string;
+  actor_kind: string;
+  actor_id: string;
+  from_state: string | null;
+  to_state: string;
+  payload: unknown;
+  at: Date;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The append-only, hash-chained case event log. Callers hold the case row lock while appending. */
+@Injectable()
+export class AuditRepository {
+  /** Appends the next event of a case after `prevHash`; returns its hash (the new chain head). */
+  async append(tx: Tx, record: AuditRecord, prevHash: string): Promise<string> {
+    const hash = chainHash(prevHash || GENESIS_HASH, record);
+    await tx.query(
+      `INSERT INTO case_events (case_id, seq, shop_id, type, actor_kind, actor_id, from_state, to_state, payload, at, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [record.caseId, record.seq, record.shopId, record.type, record.actor.kind, record.actor.id, record.fromState, record.toState, JSON.stringify(record.payload), record.at, prevHash || GENESIS_HASH, hash],
+    );
+    return hash;
+  }
+
+  async timeline(tx: Tx, shopId: string, caseId: string): Promise<AuditEventView[]> {
+    const rows: AuditRow[] = await tx.query(`SELECT * FROM case_events WHERE case_id = $1 AND shop_id = $2 ORDER BY seq`, [caseId, shopId]);
+    return rows.map(toView);
+  }
+
+  /** Recomputes the chain of one case; returns the first broken link, if any. */
+  async verifyCase(tx: Tx, shopId: string, caseId: string): Promise<{ events: number; firstBroken: { seq: number; reason: string } | null }> {
+    const rows: AuditRow[] = await tx.query(`SELECT * FROM case_events WHERE case_id = $1 AND shop_id = $2 ORDER BY seq`, [caseId, shopId]);
+    let prev = GENESIS_HASH;
+    for (const [index, row] of rows.entries()) {
+      if (row.seq !== index + 1) return { events: rows.length, firstBroken: { seq: row.seq, reason: `expected seq ${index + 1}` } };
+      if (row.prev_hash !== prev) return { events: rows.length, firstBroken: { seq: row.seq, reason: 'prev_hash does not match the previous hash' } };
+      if (chainHash(prev, recordOf(row)) !== row.hash) return { events: rows.length, firstBroken: { seq: row.seq, reason: 'hash does not match the content' } };
+      prev = row.hash;
+    }
+    return { events: rows.length, firstBroken: null };
+  }
+}
+
+function recordOf(row: AuditRow): AuditRecord {
+  return {
+    shopId: row.shop_id,
+    caseId: row.case_id,
+    seq: row.seq,
+    type: row.type,
+    actor: { kind: row.actor_kind, id: row.actor_id },
+    fromState: row.from_state,
+    toState: row.to_state,
+    payload: row.payload,
+    at: row.at.toISOString(),
+  };
+}
+
+function toView(row: AuditRow): AuditEventView {
+  const record = recordOf(row);
+  return {
+    seq: row.seq,
+    type: row.type,
+    actor: record.actor,
+    fromState: row.from_state,
+    toState: row.to_state,
+    payload: row.payload,
+    at: record.at,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

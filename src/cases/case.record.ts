@@ -1,0 +1,44 @@
+import type { ReasonCategory } from '../reasons/reason.types.js';
+import type { CaseOutcome, CaseType } from './machine/case.types.js';
+import type { PersistedCaseSnapshot } from './machine/case-machine.queries.js';
+
+export interface Buyer {
+  id: string;
+  nickname?: string;
+  phone?: string;
+  address?: string;
+}
+
+/** A case as stored: the machine snapshot plus the columns queries filter and sort on. */
+export interface CaseRecord {
+  id: string;
+  shopId: string;
+  orderId: string;
+  type: CaseType;
+  platform: string;
+  platformCaseId: string | null;
+  state: string;
+  version: number;
+  machineVersion: number;
+  snapshot: PersistedCaseSnapshot;
+  currency: string;
+  requestedAmount: number;
+  reservedAmount: number;
+  refundedAmount: number;
+  claimedReasonCode: string;
+  claimedReasonCategory: ReasonCategory;
+  platformReason: string | null;
+  verifiedReasonCode: string | null;
+  verifiedReasonCategory: ReasonCategory | null;
+  reasonRecoded: boolean;
+  buyer: Buyer;
+  buyerText: string | null;
+  outcome: CaseOutcome | null;
+  assigneeId: string | null;
+  requestedAt: Date;
+  openedAt: Date;
+  updatedAt: Date;
+  archivedAt: Date | null;
+  eventSeq: number;
+  chainHead: string;
+}

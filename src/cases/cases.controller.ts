@@ -1,0 +1,75 @@
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
+import type { ShopPrincipal } from '../common/auth/principal.js';
+import { UuidParam } from '../common/uuid-param.js';
+import { CaseEventPipe } from './case-event.pipe.js';
+import { CaseException } from './case.problems.js';
+import { CasesService } from './cases.service.js';
+import { ListCasesDto } from './dto/list-cases.dto.js';
+import { OpenCaseDto } from './dto/open-case.dto.js';
+import type { CaseEvent } from './machine/case.types.js';
+
+/** `If-Match: "7"` (or W/"7", or 7) → 7. */
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) throw new CaseException('INVALID_IF_MATCH');
+  return Number(match[1]);
+}
+
+@ApiTags('cases')
+@Controller('v1/cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Post()
+  @Allow('integration', 'agent', 'supervisor')
+  @ApiOperation({ summary: 'Open a case from a platform request with its order snapshot; the same platform case id returns the existing case (200)' })
+  async open(@ShopCaller() caller: ShopPrincipal, @Body() body: OpenCaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { view, created } = await this.cases.open(caller, body);
+    reply.status(created ? 201 : 200).header('etag', `"${view.version}"`).header('location', `/v1/cases/${view.id}`);
+    return view;
+  }
+
+  @Get()
+  @Allow('integration', ...ANY_AGENT)
+  @ApiOperation({ summary: 'List cases by state, type, assignee, order or due deadline (cursor pages)' })
+  list(@ShopCaller() caller: ShopPrincipal, @Query() query: ListCasesDto) {
+    return this.cases.list(caller, query);
+  }
+
+  @Get(':caseId')
+  @Allow('integration', ...ANY_AGENT)
+  @ApiOperation({ summary: 'A case: state, amounts, reasons, active deadlines, allowed events and version (also the ETag)' })
+  async get(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const view = await this.cases.get(caller, caseId);
+    reply.header('etag', `"${view.version}"`);
+    return view;
+  }
+
+  @Post(':caseId/events')
+  @HttpCode(200)
+  @Allow('integration', 'agent', 'supervisor')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The case version you saw; a stale one answers 412 with the current version' })
+  @ApiOperation({ summary: 'Send an event `{ type, ...payload }` to the case machine' })
+  async send(
+    @ShopCaller() caller: ShopPrincipal,
+    @UuidParam('caseId') caseId: string,
+    @Body(CaseEventPipe) event: CaseEvent,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const view = await this.cases.send(caller, caseId, event, parseIfMatch(ifMatch));
+    reply.header('etag', `"${view.version}"`);
+    return view;
+  }
+
+  @Get(':caseId/events')
+  @Allow('integration', ...ANY_AGENT)
+  @ApiOperation({ summary: 'The case timeline: every accepted event with actor, states and hash chain' })
+  timeline(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string) {
+    return this.cases.timeline(caller, caseId);
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
+import { decodeCursor, encodeCursor, type Page } from '../common/pagination.js';
+import { Transactions } from '../database/transactions.js';
+import { OrdersRepository } from '../orders/orders.repository.js';
+import { resolveReason } from '../reasons/platform-reasons.js';
+import { reasonByCode } from '../reasons/reason-catalog.js';
+import type { Platform } from '../shops/shop.entity.js';
+import { ShopsService } from '../shops/shops.service.js';
+import { TimersRepository } from '../timers/timers.repository.js';
+import { AuditRepository, type AuditEventView } from '../audit/audit.repository.js';
+import { CaseEngine, type Actor } from './case-engine.js';
+import { CaseException } from './case.problems.js';
+import type { CaseRecord } from './case.record.js';
+import { CaseRepository } from './case.repository.js';
+import { toCaseView, type CaseView } from './case.view.js';
+import { eventSourceOf, type ClientEventType } from './dto/case-event.dto.js';
+import type { ListCasesDto } from './dto/list-cases.dto.js';
+import type { OpenCaseDto } from './dto/open-case.dto.js';
+import { casePolicyFromShopWindows } from './machine/case-timers.js';
+import type { CaseEvent } from './machine/case.types.js';
+
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly engine: CaseEngine,
+    private readonly transactions: Transactions,
+    private readonly cases: CaseRepository,
+    private readonly orders: OrdersRepository,
+    private readonly timers: TimersRepository,
+    private readonly audit: AuditRepository,
+    private readonly shops: ShopsService,
+  ) {}
+
+  async open(principal: ShopPrincipal, input: OpenCaseDto): Promise<{ view: CaseView; created: boolean }> {
+    const shop = await this.shops.require(principal.shopId);
+    const platform: Platform = input.platform ?? shop.platform;
+    const claimed = resolveReason(platform, input.reasonCode);
+    const { record, created } = await this.engine.open({
+      shopId: shop.id,
+      platform,
+      platformCaseId: input.platformCaseId ?? null,
+      type: input.type,
+      claimedReasonCode: claimed,
+      claimedReasonCategory: reasonByCode(claimed)!.category,
+      platformReason: input.reasonCode === claimed ? null : input.reasonCode,
+      buyerText: input.buyerText ?? null,
+      requestedAmount: input.requestedAmount,
+      requestedAt: new Date(input.requestedAt),
+      buyer: { ...input.buyer },
+      order: { ...input.order, shippedAt: input.order.shippedAt ?? null, items: input.order.items.map((item) => ({ ...item })) },
+      policy: casePolicyFromShopWindows(shop),
+      actor: actorOf(principal) as Actor,
+    });
+    return { view: await this.view(principal.shopId, record), created };
+  }
+
+  async get(principal: ShopPrincipal, caseId: string): Promise<CaseView> {
+    const record = await this.transactions.run((tx) => this.cases.find(tx, principal.shopId, caseId));
+    if (!record) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+    return this.view(principal.shopId, record);
+  }
+
+  async list(principal: ShopPrincipal, query: ListCasesDto): Promise<Page<CaseView>> {
+    const after = decodeCursor(query.cursor);
+    const records = await this.transactions.run((tx) =>
+      this.cases.list(tx, principal.shopId, {
+        state: query.state,
+        type: query.type,
+        assigneeId: query.assigneeId,
+        externalOrderId: query.orderId,
+        dueBefore: query.dueBefore ? new Date(query.dueBefore) : undefined,
+        after,
+        limit: query.limit,
+      }),
+    );
+    const page = records.slice(0, query.limit);
+    const items = await Promise.all(page.map((record) => this.view(principal.shopId, record)));
+    const last = page[page.length - 1];
+    return { items, nextCursor: records.length > query.limit && last ? encodeCursor({ at: last.openedAt.toISOString(), id: last.id }) : null };
+  }
+
+  async send(principal: ShopPrincipal, caseId: string, event: CaseEvent, expectedVersion?: number): Promise<CaseView> {
+    const source = eventSourceOf(event.type as ClientEventType);
+    const allowed = source === 'agent' ? principal.kind === 'agent' && principal.role !== 'auditor' : principal.kind === 'integration';
+    if (!allowed) {
+      throw new CaseException(
+        'EVENT_SOURCE_FORBIDDEN',
+        source === 'agent' ? `${event.type} is recorded by an agent.` : `${event.type} is reported by the order system with the shop's API key.`,
+      );
+    }
+    const enriched: CaseEvent =
+      event.type === 'VERIFY' ? { ...event, verifiedReasonCategory: reasonByCode(event.verifiedReasonCode)!.category } : event;
+    const record = await this.engine.apply({ shopId: principal.shopId, caseId, event: enriched, actor: actorOf(principal) as Actor, expectedVersion });
+    return this.view(principal.shopId, record);
+  }
+
+  async timeline(principal: ShopPrincipal, caseId: string): Promise<AuditEventView[]> {
+    return this.transactions.run(async (tx) => {
+      const record = await this.cases.find(tx, principal.shopId, caseId);
+      if (!record) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+      return this.audit.timeline(tx, principal.shopId, caseId);
+    });
+  }
+
+  private async view(shopId: string, record: CaseRecord): Promise<CaseView> {
+    return this.transactions.run(async (tx) => {
+      const [order, timers] = await Promise.all([this.orders.findById(tx, shopId, record.orderId), this.timers.forCase(tx, record.id)]);
+      return toCaseView(record, order, timers);
+    });
+  }
+}

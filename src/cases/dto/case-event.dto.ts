@@ -1,0 +1,139 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { REASON_CODES, type ReasonCode } from '../../reasons/reason.types.js';
+import { CASE_EVENT_SOURCES, RESOLUTIONS, type CaseEventType, type Resolution } from '../machine/case.types.js';
+import { MAX_MONEY } from './open-case.dto.js';
+
+class NoteDto {
+  @ApiProperty({ example: '已电话联系买家，确认问题' })
+  @IsString()
+  @Length(1, 4000)
+  note: string;
+}
+
+class VerifyDto {
+  @ApiProperty({ enum: REASON_CODES, example: 'quality_problem' })
+  @IsIn(REASON_CODES)
+  verifiedReasonCode: ReasonCode;
+
+  @ApiProperty({ example: '买家照片显示鞋底开胶，属质量问题' })
+  @IsString()
+  @Length(1, 4000)
+  findings: string;
+
+  @ApiPropertyOptional({ description: 'Required when a quality reason is recoded to non-quality' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  note?: string;
+}
+
+class ProposeDto {
+  @ApiProperty({ enum: RESOLUTIONS })
+  @IsIn(RESOLUTIONS)
+  resolution: Resolution;
+
+  @ApiPropertyOptional({ description: 'Minor units; omitted for a full refund means the requested amount' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MONEY)
+  amount?: number;
+
+  @ApiProperty()
+  @IsString()
+  @Length(1, 4000)
+  note: string;
+}
+
+class InspectionDto {
+  @ApiProperty({ example: '退回商品完好，吊牌齐全' })
+  @IsString()
+  @Length(1, 4000)
+  inspection: string;
+}
+
+class ShipmentDto {
+  @ApiProperty({ example: '顺丰速运' })
+  @IsString()
+  @Length(1, 100)
+  carrier: string;
+
+  @ApiProperty({ example: 'SF1234567890' })
+  @IsString()
+  @Length(1, 100)
+  trackingNo: string;
+}
+
+class OptionalNoteDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  note?: string;
+}
+
+class RefundExecutedDto {
+  @ApiProperty({ example: 29900 })
+  @IsInt()
+  @Min(1)
+  @Max(MAX_MONEY)
+  amount: number;
+
+  @ApiProperty({ example: 'RF-20261102-88' })
+  @IsString()
+  @Length(1, 200)
+  refundId: string;
+}
+
+class RefundFailedDto {
+  @ApiProperty({ example: 'buyer account frozen' })
+  @IsString()
+  @Length(1, 2000)
+  reason: string;
+}
+
+class RulingDto {
+  @ApiProperty({ enum: ['buyer', 'merchant'] })
+  @IsIn(['buyer', 'merchant'])
+  favour: 'buyer' | 'merchant';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_MONEY)
+  amount?: number;
+}
+
+class EmptyDto {}
+
+export type ClientEventType = Exclude<CaseEventType, `${string}_EXPIRED`>;
+
+/** The payload schema of each event a client may send (timer events are the sweeper's). */
+export const CASE_EVENT_PAYLOADS: Record<ClientEventType, new () => object> = {
+  CONTACT_BUYER: NoteDto,
+  VERIFY: VerifyDto,
+  APOLOGISE: NoteDto,
+  PROPOSE: ProposeDto,
+  GOODS_RECEIVED: InspectionDto,
+  EXCHANGE_SHIPPED: ShipmentDto,
+  REMEDY_DONE: NoteDto,
+  SUBMIT_EVIDENCE: EmptyDto,
+  BUYER_ACCEPT: EmptyDto,
+  BUYER_DECLINE: OptionalNoteDto,
+  BUYER_ESCALATE: EmptyDto,
+  RETURN_SHIPPED: ShipmentDto,
+  BUYER_WITHDRAW: EmptyDto,
+  REFUND_EXECUTED: RefundExecutedDto,
+  REFUND_FAILED: RefundFailedDto,
+  PLATFORM_INTERVENED: EmptyDto,
+  PLATFORM_RULING: RulingDto,
+};
+
+export const CLIENT_EVENT_TYPES = Object.keys(CASE_EVENT_PAYLOADS) as ClientEventType[];
+
+/** Agents work the playbook; the order system reports what buyers, payments and platforms did. */
+export function eventSourceOf(type: ClientEventType): 'agent' | 'integration' {
+  return CASE_EVENT_SOURCES[type] === 'agent' ? 'agent' : 'integration';
+}

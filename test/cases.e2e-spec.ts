@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { AuditRepository } from '../src/audit/audit.repository.js';
 import { caseBody, openCase, send, sweeperOf } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -265,8 +266,18 @@ describe('case lifecycle over HTTP', () => {
     for (let i = 1; i < timeline.length; i++) expect(timeline[i].prevHash).toBe(timeline[i - 1].hash);
 
     const db = t.app.get(DataSource);
+    const audit = t.app.get(AuditRepository);
+    expect(await audit.verifyCase(db.manager, shop.id, opened.id)).toEqual({ events: 3, firstBroken: null });
     await expect(db.query(`UPDATE case_events SET payload = '{}' WHERE case_id = $1`, [opened.id])).rejects.toThrow(/append-only/);
     await expect(db.query(`DELETE FROM case_events WHERE case_id = $1`, [opened.id])).rejects.toThrow(/append-only/);
+
+    // Behind the trigger's back, a rewritten payload breaks the chain exactly at that event.
+    await db.transaction(async (tx) => {
+      await tx.query(`ALTER TABLE case_events DISABLE TRIGGER case_events_append_only`);
+      await tx.query(`UPDATE case_events SET payload = '{"note":"改过的"}' WHERE case_id = $1 AND seq = 2`, [opened.id]);
+      await tx.query(`ALTER TABLE case_events ENABLE TRIGGER case_events_append_only`);
+    });
+    expect(await audit.verifyCase(db.manager, shop.id, opened.id)).toEqual({ events: 3, firstBroken: { seq: 2, reason: 'hash does not match the content' } });
   });
 
   it('should describe the machine and the reason taxonomy', async () => {

@@ -90,6 +90,24 @@ describe('durable platform deadlines', () => {
     expect(res.body.deadlines).toEqual([]);
   });
 
+  it('should fire the rest of a batch and postpone the one deadline that would over-refund its order', async () => {
+    const order = { orderId: `OVER-${Date.now()}`, paidTotal: 1000 };
+    const first = await openCase(t, key, { requestedAmount: 1000, order });
+    t.clock.advance(1000);
+    const second = await openCase(t, key, { requestedAmount: 1000, order });
+    t.clock.advance(48 * HOUR);
+    const swept = await sweeperOf(t).runOnce();
+    expect(swept).toMatchObject({ fired: 1, failed: 1 });
+    expect((await get(first.id)).state).toBe('followUp.refunding');
+    const blocked = await get(second.id);
+    expect(blocked.state).toBe('open.contact');
+    expect(blocked.order).toMatchObject({ paidTotal: 1000, reservedTotal: 1000 });
+    const [timer] = await t.app.get(DataSource).query(`SELECT attempts, last_error, due_at FROM case_timers WHERE case_id = $1`, [second.id]);
+    expect(timer.attempts).toBe(1);
+    expect(timer.last_error).toMatch(/already reserved or refunded too much/);
+    expect(new Date(timer.due_at).getTime()).toBeGreaterThan(t.clock.now().getTime());
+  });
+
   it('should fire timers written by one instance in a new instance of the service', async () => {
     const opened = await openCase(t, key);
     const [{ count }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS count FROM case_timers WHERE case_id = $1`, [opened.id]);

@@ -22,3 +22,14 @@ export function chainHash(prevHash: string, record: AuditRecord): string {
   if (canonical === undefined) throw new TypeError('audit record cannot be canonicalised');
   return createHash('sha256').update(prevHash, 'utf8').update(canonical, 'utf8').digest('hex');
 }
+
+export interface ChainedAuditRecord extends AuditRecord {
+  prevHash: string;
+  hash: string;
+}
+
+/** Links a record after the chain head `prevHash` ('' for a new case). */
+export function chainEvent(record: AuditRecord, prevHash: string): ChainedAuditRecord {
+  const prev = prevHash || GENESIS_HASH;
+  return { ...record, prevHash: prev, hash: chainHash(prev, record) };
+}

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock/clock.js';
+import { chainEvent, type ChainedAuditRecord } from '../audit/audit-chain.js';
 import { AuditRepository } from '../audit/audit.repository.js';
-import type { Tx } from '../database/transactions.js';
-import { Transactions } from '../database/transactions.js';
+import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
+import { Transactions, type Tx } from '../database/transactions.js';
+import { hasSpecialGoods, isShipped, refundableOf, type OrderRecord, type OrderSnapshot } from '../orders/order.types.js';
 import { MoneyConstraintError, OrdersRepository } from '../orders/orders.repository.js';
-import { hasSpecialGoods, isShipped, refundableOf, type OrderSnapshot } from '../orders/order.types.js';
-import { TimersRepository, type TimerRow } from '../timers/timers.repository.js';
 import type { ReasonCategory } from '../reasons/reason.types.js';
-import { CaseRepository } from './case.repository.js';
+import { TimersRepository, type TimerRow } from '../timers/timers.repository.js';
 import { CaseException } from './case.problems.js';
 import type { Buyer, CaseRecord } from './case.record.js';
+import { CaseRepository, toCaseRecord } from './case.repository.js';
 import {
   applyCaseEvent,
   persistSnapshot,
@@ -57,10 +57,23 @@ export interface CaseCommand {
   expectedVersion?: number;
 }
 
+/** Everything one accepted event changes, computed before anything is written. */
+interface CaseChange {
+  after: CaseRecord;
+  money: { orderId: string; reserved: number; refunded: number } | null;
+  cancel: string[];
+  schedule: TimerRow[];
+  /** One event, or several when deadlines of one case fired in the same batch. */
+  audit: ChainedAuditRecord[];
+}
+
 /**
  * The only writer of case state. Every change runs in one transaction: lock the case row, check the
  * expected version, compute the pure transition, then persist snapshot and columns, move order money,
  * apply timer actions and append the audit event. Nothing is written when any step refuses.
+ *
+ * Changes are computed first (`change`) and written together (`write`), so a batch of due deadlines
+ * costs a handful of statements however many cases it touches.
  */
 @Injectable()
 export class CaseEngine {
@@ -113,21 +126,36 @@ export class CaseEngine {
       }
       throw new CaseException(result.reason, undefined, { state: current.state, allowedEvents: result.allowedEvents });
     }
-    return this.commit(tx, current, command.event, command.actor, result.snapshot, result.actions);
+    const change = this.change(current, command.event, command.actor, result.snapshot, result.actions);
+    await this.write(tx, [change]);
+    return change.after;
   }
 
   /**
-   * Fires one due timer of a case whose row the caller has locked: the timer row is deleted and its
-   * event applied in the caller's transaction. A timer the state no longer handles is simply dropped.
+   * Fires due timers whose timer and case rows the caller has claimed (locked): deletes the timer rows
+   * and applies each event, all in the caller's transaction. A timer the state no longer handles is
+   * dropped. Any failure throws and leaves the whole batch to the caller (see TimerSweeper).
    */
-  async fireTimerIn(tx: Tx, timer: TimerRow): Promise<'fired' | 'stale'> {
-    await this.timers.delete(tx, timer.caseId, timer.timerId);
-    const current = await this.cases.lock(tx, timer.shopId, timer.caseId);
-    if (!current) return 'stale';
-    const result = applyCaseEvent(restoreSnapshot(current.snapshot), timer.event as CaseEvent);
-    if (!result.accepted) return 'stale';
-    await this.commit(tx, current, timer.event as CaseEvent, TIMER_ACTOR, result.snapshot, result.actions);
-    return 'fired';
+  async fireTimersIn(tx: Tx, claimed: Array<{ timer: TimerRow; caseRow: Record<string, unknown> }>): Promise<{ fired: number; stale: number }> {
+    await this.timers.deleteMany(tx, claimed.map(({ timer }) => timer));
+    // Two deadlines of one case due in the same batch apply one after the other.
+    const latest = new Map<string, CaseRecord>();
+    const changes: CaseChange[] = [];
+    let stale = 0;
+    for (const { timer, caseRow } of claimed) {
+      const current = latest.get(timer.caseId) ?? toCaseRecord(caseRow);
+      const event = timer.event as CaseEvent;
+      const result = applyCaseEvent(restoreSnapshot(current.snapshot), event);
+      if (!result.accepted) {
+        stale++;
+        continue;
+      }
+      const change = this.change(current, event, TIMER_ACTOR, result.snapshot, result.actions);
+      latest.set(timer.caseId, change.after);
+      changes.push(change);
+    }
+    await this.write(tx, mergePerCase(changes));
+    return { fired: changes.length, stale };
   }
 
   private async openIn(tx: Tx, command: OpenCaseCommand): Promise<{ record: CaseRecord; created: boolean }> {
@@ -137,16 +165,7 @@ export class CaseEngine {
     }
     const now = this.clock.now();
     const order = await this.upsertOrder(tx, command, now);
-    if (command.type === 'return' || command.type === 'exchange') {
-      if (!isShipped(order)) throw new CaseException('ORDER_NOT_SHIPPED', `Order ${order.externalOrderId} has not shipped: only a refund is possible.`);
-      if (hasSpecialGoods(order.snapshot)) {
-        throw new CaseException('SPECIAL_GOODS_REFUND_ONLY', `Order ${order.externalOrderId} contains refund-only goods.`);
-      }
-    }
-    const refundable = refundableOf(order);
-    if (command.requestedAmount > refundable) {
-      throw new CaseException('AMOUNT_EXCEEDS_REFUNDABLE', `Requested ${command.requestedAmount}, refundable ${refundable}.`, { refundable });
-    }
+    this.assertEligible(command, order);
 
     const { snapshot, actions } = startCase({
       caseType: command.type,
@@ -158,7 +177,7 @@ export class CaseEngine {
       claimedReasonCategory: command.claimedReasonCategory,
       policy: command.policy,
     });
-    const opened: CaseRecord = {
+    const draft: CaseRecord = {
       id: crypto.randomUUID(),
       shopId: command.shopId,
       orderId: order.id,
@@ -166,7 +185,7 @@ export class CaseEngine {
       platform: command.platform,
       platformCaseId: command.platformCaseId,
       state: stepOf(snapshot),
-      version: 1,
+      version: 0,
       machineVersion: CASE_MACHINE_VERSION,
       snapshot: persistSnapshot(snapshot),
       currency: order.currency,
@@ -190,18 +209,34 @@ export class CaseEngine {
       eventSeq: 0,
       chainHead: '',
     };
-    await this.cases.insert(tx, opened);
-    const record = await this.record(tx, opened, { type: 'CASE_OPENED' }, command.actor, null, actions, openedPayload(command));
-    await this.cases.update(tx, record);
+    const opened = this.change(draft, { type: 'CASE_OPENED' }, command.actor, snapshot, actions, openedPayload(command), null);
+    await this.cases.insert(tx, opened.after);
+    await this.write(tx, [opened], { caseRowWritten: true });
 
     // The platform's clock started at requestedAt: a window that has already passed fires now.
-    for (const timer of await this.timers.forCase(tx, record.id)) {
-      if (timer.dueAt.getTime() <= now.getTime()) await this.fireTimerIn(tx, timer);
+    const due = opened.schedule.filter((timer) => timer.dueAt.getTime() <= now.getTime());
+    if (due.length > 0) {
+      const row = await this.cases.lockRow(tx, command.shopId, opened.after.id);
+      await this.fireTimersIn(tx, due.map((timer) => ({ timer, caseRow: row! })));
+      return { record: (await this.cases.find(tx, command.shopId, opened.after.id))!, created: true };
     }
-    return { record: (await this.cases.find(tx, command.shopId, record.id))!, created: true };
+    return { record: opened.after, created: true };
   }
 
-  private async upsertOrder(tx: Tx, command: OpenCaseCommand, now: Date) {
+  private assertEligible(command: OpenCaseCommand, order: OrderRecord): void {
+    if (command.type === 'return' || command.type === 'exchange') {
+      if (!isShipped(order)) throw new CaseException('ORDER_NOT_SHIPPED', `Order ${order.externalOrderId} has not shipped: only a refund is possible.`);
+      if (hasSpecialGoods(order.snapshot)) {
+        throw new CaseException('SPECIAL_GOODS_REFUND_ONLY', `Order ${order.externalOrderId} contains refund-only goods.`);
+      }
+    }
+    const refundable = refundableOf(order);
+    if (command.requestedAmount > refundable) {
+      throw new CaseException('AMOUNT_EXCEEDS_REFUNDABLE', `Requested ${command.requestedAmount}, refundable ${refundable}.`, { refundable });
+    }
+  }
+
+  private async upsertOrder(tx: Tx, command: OpenCaseCommand, now: Date): Promise<OrderRecord> {
     try {
       const order = await this.orders.upsertLocked(tx, command.shopId, command.order, now);
       if (order.currency !== command.order.currency) {
@@ -214,84 +249,122 @@ export class CaseEngine {
     }
   }
 
-  private async commit(tx: Tx, current: CaseRecord, event: CaseEvent, actor: Actor, next: CaseSnapshot, actions: CaseAction[]): Promise<CaseRecord> {
-    const context = next.context;
-    const reservedDelta = context.reservedAmount - current.reservedAmount;
-    const refundedDelta = context.refundedAmount - current.refundedAmount;
-    if (reservedDelta !== 0 || refundedDelta !== 0) {
-      try {
-        await this.orders.applyMoney(tx, current.orderId, reservedDelta, refundedDelta);
-      } catch (error) {
-        if (error instanceof MoneyConstraintError) {
-          throw new CaseException('REFUNDABLE_AMOUNT_EXCEEDED', 'Other cases of this order have already reserved or refunded too much of it.');
-        }
-        throw error;
-      }
-    }
-    const now = this.clock.now();
-    const updated: CaseRecord = {
-      ...current,
-      state: stepOf(next),
-      version: current.version + 1,
-      machineVersion: CASE_MACHINE_VERSION,
-      snapshot: persistSnapshot(next),
-      reservedAmount: context.reservedAmount,
-      refundedAmount: context.refundedAmount,
-      verifiedReasonCode: context.verifiedReasonCode,
-      verifiedReasonCategory: context.verifiedReasonCategory,
-      reasonRecoded: context.reasonRecoded,
-      outcome: context.outcome,
-      updatedAt: now,
-      archivedAt: next.status === 'done' ? now : null,
-    };
-    const { type: _type, ...payload } = event;
-    const record = await this.record(tx, updated, event, actor, current.state, actions, payload);
-    await this.cases.update(tx, record);
-    return record;
-  }
-
-  /** Applies timer actions and appends the audit event; returns the record with its new chain head. */
-  private async record(
-    tx: Tx,
-    record: CaseRecord,
+  /** Computes the new record, money delta, timer rows and chained audit event of one accepted event. */
+  private change(
+    current: CaseRecord,
     event: { type: string },
     actor: Actor,
-    fromState: string | null,
+    next: CaseSnapshot,
     actions: CaseAction[],
-    payload: unknown,
-  ): Promise<CaseRecord> {
+    payload: unknown = withoutType(event),
+    fromState: string | null = current.state,
+  ): CaseChange {
     const now = this.clock.now();
+    const context = next.context;
+    const seq = current.eventSeq + 1;
     const plan = timerPlan(actions);
-    await this.timers.cancel(tx, record.id, plan.cancel);
-    await this.timers.schedule(
-      tx,
-      plan.schedule.map((timer) => ({
-        caseId: record.id,
-        shopId: record.shopId,
-        timerId: timer.timerId,
-        event: { type: timer.event },
-        // The merchant's 48 h run from the platform's request time, not from when we heard of it.
-        dueAt: new Date((timer.delayName === 'MERCHANT_RESPONSE' ? record.requestedAt : now).getTime() + timer.delayMs),
-      })),
-    );
-    const seq = record.eventSeq + 1;
-    const chainHead = await this.audit.append(
-      tx,
+    const state = stepOf(next);
+    const audit = chainEvent(
       {
-        shopId: record.shopId,
-        caseId: record.id,
+        shopId: current.shopId,
+        caseId: current.id,
         seq,
         type: event.type,
         actor,
         fromState,
-        toState: record.state,
+        toState: state,
         payload: JSON.parse(JSON.stringify(payload ?? {})),
         at: now.toISOString(),
       },
-      record.chainHead,
+      current.chainHead,
     );
-    return { ...record, eventSeq: seq, chainHead };
+    const reserved = context.reservedAmount - current.reservedAmount;
+    const refunded = context.refundedAmount - current.refundedAmount;
+    return {
+      after: {
+        ...current,
+        state,
+        version: current.version + 1,
+        machineVersion: CASE_MACHINE_VERSION,
+        snapshot: persistSnapshot(next),
+        reservedAmount: context.reservedAmount,
+        refundedAmount: context.refundedAmount,
+        verifiedReasonCode: context.verifiedReasonCode,
+        verifiedReasonCategory: context.verifiedReasonCategory,
+        reasonRecoded: context.reasonRecoded,
+        outcome: context.outcome,
+        updatedAt: now,
+        archivedAt: next.status === 'done' ? now : null,
+        eventSeq: seq,
+        chainHead: audit.hash,
+      },
+      money: reserved !== 0 || refunded !== 0 ? { orderId: current.orderId, reserved, refunded } : null,
+      cancel: plan.cancel,
+      schedule: plan.schedule.map((timer) => ({
+        caseId: current.id,
+        shopId: current.shopId,
+        timerId: timer.timerId,
+        event: { type: timer.event },
+        // The merchant's 48 h run from the platform's request time, not from when we heard of it.
+        dueAt: new Date((timer.delayName === 'MERCHANT_RESPONSE' ? current.requestedAt : now).getTime() + timer.delayMs),
+        attempts: 0,
+      })),
+      audit: [audit],
+    };
   }
+
+  /** Writes changes (at most one per case) with one statement per table. */
+  private async write(tx: Tx, changes: CaseChange[], options: { caseRowWritten?: boolean } = {}): Promise<void> {
+    const money = changes.flatMap((c) => (c.money ? [c.money] : []));
+    try {
+      await this.orders.applyMoney(tx, money);
+    } catch (error) {
+      if (error instanceof MoneyConstraintError) {
+        throw new CaseException('REFUNDABLE_AMOUNT_EXCEEDED', 'Other cases of this order have already reserved or refunded too much of it.');
+      }
+      throw error;
+    }
+    await this.timers.deleteMany(tx, changes.flatMap((c) => c.cancel.map((timerId) => ({ caseId: c.after.id, timerId }))));
+    await this.timers.schedule(tx, changes.flatMap((c) => c.schedule));
+    await this.audit.appendMany(tx, changes.flatMap((c) => c.audit));
+    if (!options.caseRowWritten) await this.cases.updateMany(tx, changes.map((c) => c.after));
+  }
+}
+
+/**
+ * Folds several changes of one case (two deadlines due in one batch) into one: the last record, the sum
+ * of money, every audit event, and the timers as they stand after the last change.
+ */
+function mergePerCase(changes: CaseChange[]): CaseChange[] {
+  const byCase = new Map<string, CaseChange[]>();
+  for (const change of changes) byCase.set(change.after.id, [...(byCase.get(change.after.id) ?? []), change]);
+  return [...byCase.values()].map((list) => {
+    if (list.length === 1) return list[0];
+    const last = list[list.length - 1];
+    const scheduled = new Map<string, TimerRow>();
+    const cancelled = new Set<string>();
+    for (const change of list) {
+      for (const id of change.cancel) {
+        scheduled.delete(id);
+        cancelled.add(id);
+      }
+      for (const timer of change.schedule) scheduled.set(timer.timerId, timer);
+    }
+    const reserved = list.reduce((sum, c) => sum + (c.money?.reserved ?? 0), 0);
+    const refunded = list.reduce((sum, c) => sum + (c.money?.refunded ?? 0), 0);
+    return {
+      after: last.after,
+      money: reserved || refunded ? { orderId: last.after.orderId, reserved, refunded } : null,
+      cancel: [...cancelled],
+      schedule: [...scheduled.values()],
+      audit: list.flatMap((c) => c.audit),
+    };
+  });
+}
+
+function withoutType(event: { type: string }): Record<string, unknown> {
+  const { type: _type, ...payload } = event as Record<string, unknown>;
+  return payload;
 }
 
 function openedPayload(command: OpenCaseCommand) {

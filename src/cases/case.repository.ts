@@ -73,6 +73,12 @@ export class CaseRepository {
     return row ? toCaseRecord(row) : undefined;
   }
 
+  /** The raw row, locked (for callers that hand rows to the engine in bulk). */
+  async lockRow(tx: Tx, shopId: string, caseId: string): Promise<Record<string, unknown> | undefined> {
+    const [row] = await tx.query(`SELECT * FROM cases WHERE id = $1 AND shop_id = $2 FOR UPDATE`, [caseId, shopId]);
+    return row;
+  }
+
   async find(tx: Tx, shopId: string, caseId: string): Promise<CaseRecord | undefined> {
     const [row] = await tx.query(`SELECT * FROM cases WHERE id = $1 AND shop_id = $2`, [caseId, shopId]);
     return row ? toCaseRecord(row) : undefined;
@@ -83,30 +89,36 @@ export class CaseRepository {
     return row ? toCaseRecord(row) : undefined;
   }
 
-  /** Writes everything an accepted event changes; the caller holds the row lock. */
-  async update(tx: Tx, record: CaseRecord): Promise<void> {
+  /** Writes everything accepted events changed, for any number of cases in one statement; the caller holds the row locks. */
+  async updateMany(tx: Tx, records: CaseRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const column = <T>(pick: (r: CaseRecord) => T) => records.map(pick);
     await tx.query(
-      `UPDATE cases SET state = $3, version = $4, machine_version = $5, snapshot = $6, reserved_amount = $7, refunded_amount = $8,
-         verified_reason_code = $9, verified_reason_category = $10, reason_recoded = $11, outcome = $12, updated_at = $13,
-         archived_at = $14, event_seq = $15, chain_head = $16
-       WHERE id = $1 AND shop_id = $2`,
+      `UPDATE cases AS c SET state = u.state, version = u.version, machine_version = u.machine_version, snapshot = u.snapshot,
+         reserved_amount = u.reserved_amount, refunded_amount = u.refunded_amount, verified_reason_code = u.verified_reason_code,
+         verified_reason_category = u.verified_reason_category, reason_recoded = u.reason_recoded, outcome = u.outcome,
+         updated_at = u.updated_at, archived_at = u.archived_at, event_seq = u.event_seq, chain_head = u.chain_head
+       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::jsonb[], $6::bigint[], $7::bigint[], $8::text[], $9::text[],
+                   $10::boolean[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::int[], $15::text[])
+         AS u(id, state, version, machine_version, snapshot, reserved_amount, refunded_amount, verified_reason_code,
+              verified_reason_category, reason_recoded, outcome, updated_at, archived_at, event_seq, chain_head)
+       WHERE c.id = u.id`,
       [
-        record.id,
-        record.shopId,
-        record.state,
-        record.version,
-        record.machineVersion,
-        JSON.stringify(record.snapshot),
-        record.reservedAmount,
-        record.refundedAmount,
-        record.verifiedReasonCode,
-        record.verifiedReasonCategory,
-        record.reasonRecoded,
-        record.outcome,
-        record.updatedAt,
-        record.archivedAt,
-        record.eventSeq,
-        record.chainHead,
+        column((r) => r.id),
+        column((r) => r.state),
+        column((r) => r.version),
+        column((r) => r.machineVersion),
+        column((r) => JSON.stringify(r.snapshot)),
+        column((r) => r.reservedAmount),
+        column((r) => r.refundedAmount),
+        column((r) => r.verifiedReasonCode),
+        column((r) => r.verifiedReasonCategory),
+        column((r) => r.reasonRecoded),
+        column((r) => r.outcome),
+        column((r) => r.updatedAt),
+        column((r) => r.archivedAt),
+        column((r) => r.eventSeq),
+        column((r) => r.chainHead),
       ],
     );
   }

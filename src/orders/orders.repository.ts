@@ -65,16 +65,24 @@ export class OrdersRepository {
   }
 
   /**
-   * Moves money on the order: `reserved` and `refunded` are deltas. The CHECK constraint
-   * (refunded + reserved <= paid) is the last line of defence against over-refunding.
+   * Moves money on orders: `reserved` and `refunded` are deltas, summed per order, one statement for
+   * any number of orders. The CHECK constraint (refunded + reserved <= paid) is the last line of defence
+   * against over-refunding; a violation undoes the whole statement.
    */
-  async applyMoney(tx: Tx, orderId: string, reservedDelta: number, refundedDelta: number): Promise<OrderRecord> {
+  async applyMoney(tx: Tx, deltas: Array<{ orderId: string; reserved: number; refunded: number }>): Promise<void> {
+    const perOrder = new Map<string, { reserved: number; refunded: number }>();
+    for (const d of deltas) {
+      const sum = perOrder.get(d.orderId) ?? { reserved: 0, refunded: 0 };
+      perOrder.set(d.orderId, { reserved: sum.reserved + d.reserved, refunded: sum.refunded + d.refunded });
+    }
+    if (perOrder.size === 0) return;
+    const ids = [...perOrder.keys()].sort();
     try {
-      const [rows] = await tx.query(
-        `UPDATE orders SET reserved_total = reserved_total + $2, refunded_total = refunded_total + $3 WHERE id = $1 RETURNING *`,
-        [orderId, reservedDelta, refundedDelta],
+      await tx.query(
+        `UPDATE orders o SET reserved_total = o.reserved_total + d.reserved, refunded_total = o.refunded_total + d.refunded
+         FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, reserved, refunded) WHERE o.id = d.id`,
+        [ids, ids.map((id) => perOrder.get(id)!.reserved), ids.map((id) => perOrder.get(id)!.refunded)],
       );
-      return toRecord(rows[0]);
     } catch (error) {
       if (isCheckViolation(error, 'orders_money_check')) throw new MoneyConstraintError('refunded plus reserved would exceed paid');
       throw error;

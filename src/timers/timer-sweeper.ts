@@ -41,21 +41,40 @@ export class TimerSweeper implements OnApplicationBootstrap, OnApplicationShutdo
     await this.running;
   }
 
-  /** Claims and fires one batch of due timers in one transaction. */
+  /**
+   * Claims and fires one batch of due timers in one transaction. Should the batch fail as a whole
+   * (say one auto-approval would over-refund its order), the timers are claimed again and fired one by
+   * one, each under a savepoint, so one bad timer is postponed instead of blocking the others.
+   */
   async runOnce(limit = this.env.TIMER_SWEEP_BATCH): Promise<SweepResult> {
+    try {
+      return await this.transactions.run(async (tx) => {
+        const claimed = await this.timers.claimDue(tx, this.clock.now(), limit);
+        const { fired, stale } = await this.engine.fireTimersIn(tx, claimed);
+        return { claimed: claimed.length, fired, stale, failed: 0 };
+      });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'deadline batch failed; firing its timers one by one');
+      return this.runOneByOne(limit);
+    }
+  }
+
+  private async runOneByOne(limit: number): Promise<SweepResult> {
     return this.transactions.run(async (tx) => {
       const now = this.clock.now();
-      const due = await this.timers.claimDue(tx, now, limit);
-      const result: SweepResult = { claimed: due.length, fired: 0, stale: 0, failed: 0 };
-      for (const timer of due) {
-        // A savepoint per timer: one failing event must not undo the rest of the batch or block the queue.
+      const claimed = await this.timers.claimDue(tx, now, limit);
+      const result: SweepResult = { claimed: claimed.length, fired: 0, stale: 0, failed: 0 };
+      for (const item of claimed) {
         await tx.query('SAVEPOINT fire_timer');
         try {
-          result[await this.engine.fireTimerIn(tx, timer)]++;
+          const { fired, stale } = await this.engine.fireTimersIn(tx, [item]);
+          result.fired += fired;
+          result.stale += stale;
           await tx.query('RELEASE SAVEPOINT fire_timer');
         } catch (error) {
           await tx.query('ROLLBACK TO SAVEPOINT fire_timer');
           result.failed++;
+          const { timer } = item;
           const retryAt = new Date(now.getTime() + Math.min(60_000 * 2 ** timer.attempts, 3_600_000));
           await this.timers.postpone(tx, timer.caseId, timer.timerId, retryAt, String((error as Error)?.message ?? error));
           this.logger.error({ err: error, caseId: timer.caseId, timerId: timer.timerId }, 'deadline event failed; retrying later');

@@ -50,7 +50,7 @@ describe('concurrency', () => {
           }),
         ),
       );
-      ids.push(...batch.map((opened) => opened.record.id));
+      ids.push(...batch.map((opened) => opened.record.record.id));
     }
     t.clock.advance(49 * 3_600_000);
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, type Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import type { AgentPrincipal } from '../common/auth/principal.js';
 import { newBearerSecret, sha256Hex } from '../common/auth/secrets.js';
 import { Clock } from '../common/clock/clock.js';
@@ -54,12 +54,13 @@ export class SessionsService {
 
   /** The principal for a presented session token, or undefined when unknown, revoked or expired. */
   async authenticate(token: string): Promise<AgentPrincipal | undefined> {
-    const session = await this.sessions.findOne({
-      where: { tokenHash: sha256Hex(token), revokedAt: IsNull(), expiresAt: MoreThan(this.clock.now()) },
-      relations: { agent: true },
-    });
-    if (!session?.agent?.active) return undefined;
-    return { kind: 'agent', shopId: session.shopId, agentId: session.agentId, role: session.agent.role, sessionId: session.id };
+    // Runs on every agent request: one indexed lookup, no ORM query building.
+    const [row] = await this.sessions.query(
+      `SELECT s.id, s.shop_id, s.agent_id, a.role FROM agent_sessions s JOIN agents a ON a.id = s.agent_id
+       WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND a.active`,
+      [sha256Hex(token), this.clock.now()],
+    );
+    return row && { kind: 'agent', shopId: row.shop_id, agentId: row.agent_id, role: row.role, sessionId: row.id };
   }
 
   async me(principal: AgentPrincipal): Promise<AgentView> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions.js';
-import { chainHash, GENESIS_HASH, type AuditRecord, type ChainedAuditRecord } from './audit-chain.js';
+import { chainHash, GENESIS_HASH, type AuditRecord } from './audit-chain.js';
 
 export interface AuditEventView {
   seq: number;
@@ -29,34 +29,9 @@ interface AuditRow {
   hash: string;
 }
 
-/** The append-only, hash-chained case event log. Callers hold the case row lock while appending. */
+/** Reads and verifies the append-only, hash-chained case event log (the engine appends to it). */
 @Injectable()
 export class AuditRepository {
-  /** Appends already chained events (see `chainEvent`), in one statement whatever their number. */
-  async appendMany(tx: Tx, events: ChainedAuditRecord[]): Promise<void> {
-    if (events.length === 0) return;
-    const column = <T>(pick: (e: ChainedAuditRecord) => T) => events.map(pick);
-    await tx.query(
-      `INSERT INTO case_events (case_id, seq, shop_id, type, actor_kind, actor_id, from_state, to_state, payload, at, prev_hash, hash)
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[],
-                            $10::timestamptz[], $11::text[], $12::text[])`,
-      [
-        column((e) => e.caseId),
-        column((e) => e.seq),
-        column((e) => e.shopId),
-        column((e) => e.type),
-        column((e) => e.actor.kind),
-        column((e) => e.actor.id),
-        column((e) => e.fromState),
-        column((e) => e.toState),
-        column((e) => JSON.stringify(e.payload)),
-        column((e) => e.at),
-        column((e) => e.prevHash),
-        column((e) => e.hash),
-      ],
-    );
-  }
-
   async timeline(tx: Tx, shopId: string, caseId: string): Promise<AuditEventView[]> {
     const rows: AuditRow[] = await tx.query(`SELECT * FROM case_events WHERE case_id = $1 AND shop_id = $2 ORDER BY seq`, [caseId, shopId]);
     return rows.map(toView);

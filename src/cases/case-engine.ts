@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { chainEvent, type ChainedAuditRecord } from '../audit/audit-chain.js';
-import { AuditRepository } from '../audit/audit.repository.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { Transactions, type Tx } from '../database/transactions.js';
 import { hasSpecialGoods, isShipped, refundableOf, type OrderRecord, type OrderSnapshot } from '../orders/order.types.js';
 import { MoneyConstraintError, OrdersRepository } from '../orders/orders.repository.js';
 import type { ReasonCategory } from '../reasons/reason.types.js';
-import { TimersRepository, type TimerRow } from '../timers/timers.repository.js';
+import type { TimerRow } from '../timers/timers.repository.js';
+import { CaseChangeRepository } from './case-change.repository.js';
 import { CaseException } from './case.problems.js';
 import type { Buyer, CaseRecord } from './case.record.js';
-import { CaseRepository, toCaseRecord } from './case.repository.js';
+import { CaseRepository, toCaseRecord, type CaseWithContext } from './case.repository.js';
 import {
   applyCaseEvent,
   persistSnapshot,
@@ -81,8 +81,7 @@ export class CaseEngine {
     private readonly transactions: Transactions,
     private readonly cases: CaseRepository,
     private readonly orders: OrdersRepository,
-    private readonly timers: TimersRepository,
-    private readonly audit: AuditRepository,
+    private readonly changes: CaseChangeRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -90,27 +89,27 @@ export class CaseEngine {
    * Opens a case, or returns the existing one for the same platform case id (`created: false`).
    * A case whose merchant-response window has already passed is auto-approved in the same transaction.
    */
-  async open(command: OpenCaseCommand): Promise<{ record: CaseRecord; created: boolean }> {
+  async open(command: OpenCaseCommand): Promise<{ record: CaseWithContext; created: boolean }> {
     try {
       return await this.transactions.run((tx) => this.openIn(tx, command));
     } catch (error) {
       if (command.platformCaseId && isUniqueViolation(error, 'cases_platform_case_key')) {
-        const existing = await this.transactions.run((tx) =>
-          this.cases.findByPlatformCaseId(tx, command.shopId, command.platform, command.platformCaseId!),
-        );
+        const existing = await this.transactions.run((tx) => this.existing(tx, command));
         if (existing) return { record: existing, created: false };
       }
       throw error;
     }
   }
 
-  async apply(command: CaseCommand): Promise<CaseRecord> {
+  /** Applies one event; returns the case as it now stands, with its order and pending timers. */
+  async apply(command: CaseCommand): Promise<CaseWithContext> {
     return this.transactions.run((tx) => this.applyIn(tx, command));
   }
 
-  async applyIn(tx: Tx, command: CaseCommand): Promise<CaseRecord> {
-    const current = await this.cases.lock(tx, command.shopId, command.caseId);
-    if (!current) throw new CaseException('CASE_NOT_FOUND', `No case ${command.caseId}.`);
+  async applyIn(tx: Tx, command: CaseCommand): Promise<CaseWithContext> {
+    const loaded = await this.cases.loadWithContext(tx, command.shopId, command.caseId, true);
+    if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${command.caseId}.`);
+    const current = loaded.record;
     if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {
       throw new CaseException('VERSION_MISMATCH', `You saw version ${command.expectedVersion}; the case is at version ${current.version}.`, {
         currentVersion: current.version,
@@ -128,7 +127,14 @@ export class CaseEngine {
     }
     const change = this.change(current, command.event, command.actor, result.snapshot, result.actions);
     await this.write(tx, [change]);
-    return change.after;
+    return {
+      record: change.after,
+      order: { ...loaded.order, reservedTotal: loaded.order.reservedTotal + (change.money?.reserved ?? 0), refundedTotal: loaded.order.refundedTotal + (change.money?.refunded ?? 0) },
+      timers: [
+        ...loaded.timers.filter((t) => !change.cancel.includes(t.timerId) && !change.schedule.some((s) => s.timerId === t.timerId)),
+        ...change.schedule,
+      ].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()),
+    };
   }
 
   /**
@@ -137,32 +143,37 @@ export class CaseEngine {
    * dropped. Any failure throws and leaves the whole batch to the caller (see TimerSweeper).
    */
   async fireTimersIn(tx: Tx, claimed: Array<{ timer: TimerRow; caseRow: Record<string, unknown> }>): Promise<{ fired: number; stale: number }> {
-    await this.timers.deleteMany(tx, claimed.map(({ timer }) => timer));
     // Two deadlines of one case due in the same batch apply one after the other.
     const latest = new Map<string, CaseRecord>();
     const changes: CaseChange[] = [];
-    let stale = 0;
+    const stale: Array<{ caseId: string; timerId: string }> = [];
     for (const { timer, caseRow } of claimed) {
       const current = latest.get(timer.caseId) ?? toCaseRecord(caseRow);
       const event = timer.event as CaseEvent;
       const result = applyCaseEvent(restoreSnapshot(current.snapshot), event);
       if (!result.accepted) {
-        stale++;
+        stale.push(timer);
         continue;
       }
       const change = this.change(current, event, TIMER_ACTOR, result.snapshot, result.actions);
+      // A fired timer's row goes, unless the transition scheduled the same timer again.
+      change.cancel = [...new Set([...change.cancel, timer.timerId])];
       latest.set(timer.caseId, change.after);
       changes.push(change);
     }
-    await this.write(tx, mergePerCase(changes));
-    return { fired: changes.length, stale };
+    await this.write(tx, mergePerCase(changes), stale);
+    return { fired: changes.length, stale: stale.length };
   }
 
-  private async openIn(tx: Tx, command: OpenCaseCommand): Promise<{ record: CaseRecord; created: boolean }> {
-    if (command.platformCaseId) {
-      const existing = await this.cases.findByPlatformCaseId(tx, command.shopId, command.platform, command.platformCaseId);
-      if (existing) return { record: existing, created: false };
-    }
+  private async existing(tx: Tx, command: OpenCaseCommand): Promise<CaseWithContext | undefined> {
+    if (!command.platformCaseId) return undefined;
+    const found = await this.cases.findByPlatformCaseId(tx, command.shopId, command.platform, command.platformCaseId);
+    return found && this.cases.loadWithContext(tx, command.shopId, found.id, false);
+  }
+
+  private async openIn(tx: Tx, command: OpenCaseCommand): Promise<{ record: CaseWithContext; created: boolean }> {
+    const existing = await this.existing(tx, command);
+    if (existing) return { record: existing, created: false };
     const now = this.clock.now();
     const order = await this.upsertOrder(tx, command, now);
     this.assertEligible(command, order);
@@ -211,16 +222,15 @@ export class CaseEngine {
     };
     const opened = this.change(draft, { type: 'CASE_OPENED' }, command.actor, snapshot, actions, openedPayload(command), null);
     await this.cases.insert(tx, opened.after);
-    await this.write(tx, [opened], { caseRowWritten: true });
+    await this.write(tx, [{ ...opened, after: undefined }]);
 
     // The platform's clock started at requestedAt: a window that has already passed fires now.
     const due = opened.schedule.filter((timer) => timer.dueAt.getTime() <= now.getTime());
     if (due.length > 0) {
       const row = await this.cases.lockRow(tx, command.shopId, opened.after.id);
       await this.fireTimersIn(tx, due.map((timer) => ({ timer, caseRow: row! })));
-      return { record: (await this.cases.find(tx, command.shopId, opened.after.id))!, created: true };
     }
-    return { record: opened.after, created: true };
+    return { record: (await this.cases.loadWithContext(tx, command.shopId, opened.after.id, false))!, created: true };
   }
 
   private assertEligible(command: OpenCaseCommand, order: OrderRecord): void {
@@ -313,21 +323,38 @@ export class CaseEngine {
     };
   }
 
-  /** Writes changes (at most one per case) with one statement per table. */
-  private async write(tx: Tx, changes: CaseChange[], options: { caseRowWritten?: boolean } = {}): Promise<void> {
-    const money = changes.flatMap((c) => (c.money ? [c.money] : []));
+  /**
+   * Writes changes (at most one per case; a change without `after` has its case row written already)
+   * and deletes `alsoDelete` timer rows, in one statement.
+   */
+  private async write(tx: Tx, changes: Array<Omit<CaseChange, 'after'> & { after?: CaseRecord }>, alsoDelete: Array<{ caseId: string; timerId: string }> = []): Promise<void> {
+    const perOrder = new Map<string, { orderId: string; reserved: number; refunded: number }>();
+    for (const { money } of changes) {
+      if (!money) continue;
+      const sum = perOrder.get(money.orderId) ?? { orderId: money.orderId, reserved: 0, refunded: 0 };
+      perOrder.set(money.orderId, { ...sum, reserved: sum.reserved + money.reserved, refunded: sum.refunded + money.refunded });
+    }
+    const schedule = changes.flatMap((c) => c.schedule);
+    const rescheduled = new Set(schedule.map((t) => `${t.caseId}/${t.timerId}`));
+    const cancel = [
+      ...changes.flatMap((c) => c.cancel.map((timerId) => ({ caseId: c.audit[0].caseId, timerId }))),
+      ...alsoDelete,
+    ].filter((k) => !rescheduled.has(`${k.caseId}/${k.timerId}`));
     try {
-      await this.orders.applyMoney(tx, money);
+      await this.changes.write(tx, {
+        // Sorted, so concurrent writers lock shared orders in the same order.
+        money: [...perOrder.values()].sort((a, b) => a.orderId.localeCompare(b.orderId)),
+        cancel,
+        schedule,
+        events: changes.flatMap((c) => c.audit),
+        cases: changes.flatMap((c) => (c.after ? [c.after] : [])),
+      });
     } catch (error) {
       if (error instanceof MoneyConstraintError) {
         throw new CaseException('REFUNDABLE_AMOUNT_EXCEEDED', 'Other cases of this order have already reserved or refunded too much of it.');
       }
       throw error;
     }
-    await this.timers.deleteMany(tx, changes.flatMap((c) => c.cancel.map((timerId) => ({ caseId: c.after.id, timerId }))));
-    await this.timers.schedule(tx, changes.flatMap((c) => c.schedule));
-    await this.audit.appendMany(tx, changes.flatMap((c) => c.audit));
-    if (!options.caseRowWritten) await this.cases.updateMany(tx, changes.map((c) => c.after));
   }
 }
 

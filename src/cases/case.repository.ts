@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { int8 } from '../database/bigint.js';
 import type { Tx } from '../database/transactions.js';
+import { toOrderRecord } from '../orders/orders.repository.js';
+import type { OrderRecord } from '../orders/order.types.js';
+import { toTimerRow, type TimerRow } from '../timers/timers.repository.js';
 import type { CaseRecord } from './case.record.js';
+
+/** A case with what its view and the engine need around it. */
+export interface CaseWithContext {
+  record: CaseRecord;
+  order: OrderRecord;
+  timers: TimerRow[];
+}
 
 const COLUMNS: Record<keyof CaseRecord, string> = {
   id: 'id',
@@ -55,6 +65,18 @@ export interface CaseListFilter {
   limit: number;
 }
 
+/** A case row plus its order and pending timers, as JSON columns. */
+const WITH_CONTEXT = `c.*, to_jsonb(o) AS context_order,
+  COALESCE((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.due_at, t.timer_id) FROM case_timers t WHERE t.case_id = c.id), '[]') AS context_timers`;
+
+function withContext(row: Record<string, unknown>): CaseWithContext {
+  const { context_order: order, context_timers: timers, ...caseRow } = row as Record<string, unknown> & {
+    context_order: Parameters<typeof toOrderRecord>[0];
+    context_timers: Array<Parameters<typeof toTimerRow>[0]>;
+  };
+  return { record: toCaseRecord(caseRow), order: toOrderRecord(order), timers: timers.map(toTimerRow) };
+}
+
 /** All SQL on `cases`. Every read is scoped by shop. */
 @Injectable()
 export class CaseRepository {
@@ -65,12 +87,6 @@ export class CaseRepository {
       `INSERT INTO cases (${keys.map((k) => COLUMNS[k]).join(', ')}) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')})`,
       values,
     );
-  }
-
-  /** The case, locked for the rest of the transaction; undefined when not in this shop. */
-  async lock(tx: Tx, shopId: string, caseId: string): Promise<CaseRecord | undefined> {
-    const [row] = await tx.query(`SELECT * FROM cases WHERE id = $1 AND shop_id = $2 FOR UPDATE`, [caseId, shopId]);
-    return row ? toCaseRecord(row) : undefined;
   }
 
   /** The raw row, locked (for callers that hand rows to the engine in bulk). */
@@ -89,41 +105,20 @@ export class CaseRepository {
     return row ? toCaseRecord(row) : undefined;
   }
 
-  /** Writes everything accepted events changed, for any number of cases in one statement; the caller holds the row locks. */
-  async updateMany(tx: Tx, records: CaseRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const column = <T>(pick: (r: CaseRecord) => T) => records.map(pick);
-    await tx.query(
-      `UPDATE cases AS c SET state = u.state, version = u.version, machine_version = u.machine_version, snapshot = u.snapshot,
-         reserved_amount = u.reserved_amount, refunded_amount = u.refunded_amount, verified_reason_code = u.verified_reason_code,
-         verified_reason_category = u.verified_reason_category, reason_recoded = u.reason_recoded, outcome = u.outcome,
-         updated_at = u.updated_at, archived_at = u.archived_at, event_seq = u.event_seq, chain_head = u.chain_head
-       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::jsonb[], $6::bigint[], $7::bigint[], $8::text[], $9::text[],
-                   $10::boolean[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::int[], $15::text[])
-         AS u(id, state, version, machine_version, snapshot, reserved_amount, refunded_amount, verified_reason_code,
-              verified_reason_category, reason_recoded, outcome, updated_at, archived_at, event_seq, chain_head)
-       WHERE c.id = u.id`,
-      [
-        column((r) => r.id),
-        column((r) => r.state),
-        column((r) => r.version),
-        column((r) => r.machineVersion),
-        column((r) => JSON.stringify(r.snapshot)),
-        column((r) => r.reservedAmount),
-        column((r) => r.refundedAmount),
-        column((r) => r.verifiedReasonCode),
-        column((r) => r.verifiedReasonCategory),
-        column((r) => r.reasonRecoded),
-        column((r) => r.outcome),
-        column((r) => r.updatedAt),
-        column((r) => r.archivedAt),
-        column((r) => r.eventSeq),
-        column((r) => r.chainHead),
-      ],
+  /**
+   * The case with its order and pending timers in one round trip, optionally locking the case row
+   * (the engine's first step; reads for display skip the lock).
+   */
+  async loadWithContext(tx: Tx, shopId: string, caseId: string, lock: boolean): Promise<CaseWithContext | undefined> {
+    const [row] = await tx.query(
+      `SELECT ${WITH_CONTEXT} FROM cases c JOIN orders o ON o.id = c.order_id
+       WHERE c.id = $1 AND c.shop_id = $2 ${lock ? 'FOR UPDATE OF c' : ''}`,
+      [caseId, shopId],
     );
+    return row && withContext(row);
   }
 
-  async list(tx: Tx, shopId: string, filter: CaseListFilter): Promise<CaseRecord[]> {
+  async list(tx: Tx, shopId: string, filter: CaseListFilter): Promise<CaseWithContext[]> {
     const where = ['c.shop_id = $1'];
     const params: unknown[] = [shopId];
     const add = (sql: string, value: unknown) => {
@@ -146,9 +141,10 @@ export class CaseRepository {
     }
     params.push(filter.limit + 1);
     const rows = await tx.query(
-      `SELECT c.* FROM cases c WHERE ${where.join(' AND ')} ORDER BY c.opened_at, c.id LIMIT $${params.length}`,
+      `SELECT ${WITH_CONTEXT} FROM cases c JOIN orders o ON o.id = c.order_id
+       WHERE ${where.join(' AND ')} ORDER BY c.opened_at, c.id LIMIT $${params.length}`,
       params,
     );
-    return rows.map(toCaseRecord);
+    return rows.map(withContext);
   }
 }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
-import { decodeCursor, encodeCursor, type Page } from '../common/pagination.js';
+import { decodeCursor, toPage, type Page } from '../common/pagination.js';
 import { Transactions } from '../database/transactions.js';
-import { OrdersRepository } from '../orders/orders.repository.js';
 import { resolveReason } from '../reasons/platform-reasons.js';
 import { reasonByCode } from '../reasons/reason-catalog.js';
 import type { Platform } from '../shops/shop.entity.js';
 import { ShopsService } from '../shops/shops.service.js';
-import { TimersRepository } from '../timers/timers.repository.js';
 import { AuditRepository, type AuditEventView } from '../audit/audit.repository.js';
 import { CaseEngine, type Actor } from './case-engine.js';
 import { CaseException } from './case.problems.js';
@@ -23,11 +23,10 @@ import type { CaseEvent } from './machine/case.types.js';
 @Injectable()
 export class CasesService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly engine: CaseEngine,
     private readonly transactions: Transactions,
     private readonly cases: CaseRepository,
-    private readonly orders: OrdersRepository,
-    private readonly timers: TimersRepository,
     private readonly audit: AuditRepository,
     private readonly shops: ShopsService,
   ) {}
@@ -52,19 +51,18 @@ export class CasesService {
       policy: casePolicyFromShopWindows(shop),
       actor: actorOf(principal) as Actor,
     });
-    return { view: await this.view(principal.shopId, record), created };
+    return { view: toCaseView(record.record, record.order, record.timers), created };
   }
 
   async get(principal: ShopPrincipal, caseId: string): Promise<CaseView> {
-    const record = await this.transactions.run((tx) => this.cases.find(tx, principal.shopId, caseId));
-    if (!record) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
-    return this.view(principal.shopId, record);
+    const found = await this.cases.loadWithContext(this.dataSource.manager, principal.shopId, caseId, false);
+    if (!found) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+    return toCaseView(found.record, found.order, found.timers);
   }
 
   async list(principal: ShopPrincipal, query: ListCasesDto): Promise<Page<CaseView>> {
     const after = decodeCursor(query.cursor);
-    const records = await this.transactions.run((tx) =>
-      this.cases.list(tx, principal.shopId, {
+    const records = await this.cases.list(this.dataSource.manager, principal.shopId, {
         state: query.state,
         type: query.type,
         assigneeId: query.assigneeId,
@@ -72,12 +70,8 @@ export class CasesService {
         dueBefore: query.dueBefore ? new Date(query.dueBefore) : undefined,
         after,
         limit: query.limit,
-      }),
-    );
-    const page = records.slice(0, query.limit);
-    const items = await Promise.all(page.map((record) => this.view(principal.shopId, record)));
-    const last = page[page.length - 1];
-    return { items, nextCursor: records.length > query.limit && last ? encodeCursor({ at: last.openedAt.toISOString(), id: last.id }) : null };
+      });
+    return toPage(records, query.limit, ({ record }) => ({ at: record.openedAt.toISOString(), id: record.id }), (c) => toCaseView(c.record, c.order, c.timers));
   }
 
   async send(principal: ShopPrincipal, caseId: string, event: CaseEvent, expectedVersion?: number): Promise<CaseView> {
@@ -91,8 +85,8 @@ export class CasesService {
     }
     const enriched: CaseEvent =
       event.type === 'VERIFY' ? { ...event, verifiedReasonCategory: reasonByCode(event.verifiedReasonCode)!.category } : event;
-    const record = await this.engine.apply({ shopId: principal.shopId, caseId, event: enriched, actor: actorOf(principal) as Actor, expectedVersion });
-    return this.view(principal.shopId, record);
+    const applied = await this.engine.apply({ shopId: principal.shopId, caseId, event: enriched, actor: actorOf(principal) as Actor, expectedVersion });
+    return toCaseView(applied.record, applied.order, applied.timers);
   }
 
   async timeline(principal: ShopPrincipal, caseId: string): Promise<AuditEventView[]> {
@@ -100,13 +94,6 @@ export class CasesService {
       const record = await this.cases.find(tx, principal.shopId, caseId);
       if (!record) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
       return this.audit.timeline(tx, principal.shopId, caseId);
-    });
-  }
-
-  private async view(shopId: string, record: CaseRecord): Promise<CaseView> {
-    return this.transactions.run(async (tx) => {
-      const [order, timers] = await Promise.all([this.orders.findById(tx, shopId, record.orderId), this.timers.forCase(tx, record.id)]);
-      return toCaseView(record, order, timers);
     });
   }
 }

@@ -110,7 +110,7 @@ export class Environment {
   @IsInt()
   @Min(1)
   @Max(10_000)
-  TIMER_SWEEP_BATCH = 200;
+  TIMER_SWEEP_BATCH = 500;
 }
 
 export class ConfigValidationError extends Error {

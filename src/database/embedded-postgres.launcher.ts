@@ -11,6 +11,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Delete the cluster on stop (test runs). */
   ephemeral?: boolean;
+  /** Extra `-c name=value` server settings. */
+  settings?: Record<string, string>;
   onLog?: (message: string) => void;
 }
 
@@ -47,7 +49,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8'],
     // Loopback only, no unix socket (its default folder may not be writable by the postgres user).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', "unix_socket_directories=", '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'max_connections=200',
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: (message) => log(message.trim()),
     onError: (error) => log(String(error)),
   });

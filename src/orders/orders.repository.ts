@@ -5,19 +5,20 @@ import type { Tx } from '../database/transactions.js';
 import type { OrderRecord, OrderSnapshot } from './order.types.js';
 
 interface OrderRow {
+  // Columns as node-postgres returns them, or the same row through to_jsonb() (numbers and ISO strings).
   id: string;
   shop_id: string;
   external_order_id: string;
   currency: string;
   status: OrderRecord['status'];
-  paid_total: string;
-  reserved_total: string;
-  refunded_total: string;
-  shipped_at: Date | null;
+  paid_total: string | number;
+  reserved_total: string | number;
+  refunded_total: string | number;
+  shipped_at: Date | string | null;
   snapshot: OrderSnapshot;
 }
 
-function toRecord(row: OrderRow): OrderRecord {
+export function toOrderRecord(row: OrderRow): OrderRecord {
   return {
     id: row.id,
     shopId: row.shop_id,
@@ -27,14 +28,14 @@ function toRecord(row: OrderRow): OrderRecord {
     paidTotal: int8(row.paid_total),
     reservedTotal: int8(row.reserved_total),
     refundedTotal: int8(row.refunded_total),
-    shippedAt: row.shipped_at,
+    shippedAt: row.shipped_at === null ? null : new Date(row.shipped_at),
     snapshot: row.snapshot,
   };
 }
 
 export class MoneyConstraintError extends Error {}
 
-/** Orders and their money totals. Every change runs under the order row's lock. */
+/** Orders and their money totals (the engine moves money, see CaseChangeRepository). */
 @Injectable()
 export class OrdersRepository {
   /**
@@ -52,40 +53,11 @@ export class OrdersRepository {
          RETURNING *`,
         [shopId, order.orderId, order.currency, order.status, order.paidTotal, order.shippedAt ?? null, order, now],
       );
-      return toRecord(row);
+      return toOrderRecord(row);
     } catch (error) {
       if (isCheckViolation(error, 'orders_money_check')) throw new MoneyConstraintError('paid total below refunded and reserved money');
       throw error;
     }
   }
 
-  async findById(tx: Tx, shopId: string, orderId: string): Promise<OrderRecord | undefined> {
-    const [row] = await tx.query(`SELECT * FROM orders WHERE id = $1 AND shop_id = $2`, [orderId, shopId]);
-    return row ? toRecord(row) : undefined;
-  }
-
-  /**
-   * Moves money on orders: `reserved` and `refunded` are deltas, summed per order, one statement for
-   * any number of orders. The CHECK constraint (refunded + reserved <= paid) is the last line of defence
-   * against over-refunding; a violation undoes the whole statement.
-   */
-  async applyMoney(tx: Tx, deltas: Array<{ orderId: string; reserved: number; refunded: number }>): Promise<void> {
-    const perOrder = new Map<string, { reserved: number; refunded: number }>();
-    for (const d of deltas) {
-      const sum = perOrder.get(d.orderId) ?? { reserved: 0, refunded: 0 };
-      perOrder.set(d.orderId, { reserved: sum.reserved + d.reserved, refunded: sum.refunded + d.refunded });
-    }
-    if (perOrder.size === 0) return;
-    const ids = [...perOrder.keys()].sort();
-    try {
-      await tx.query(
-        `UPDATE orders o SET reserved_total = o.reserved_total + d.reserved, refunded_total = o.refunded_total + d.refunded
-         FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS d(id, reserved, refunded) WHERE o.id = d.id`,
-        [ids, ids.map((id) => perOrder.get(id)!.reserved), ids.map((id) => perOrder.get(id)!.refunded)],
-      );
-    } catch (error) {
-      if (isCheckViolation(error, 'orders_money_check')) throw new MoneyConstraintError('refunded plus reserved would exceed paid');
-      throw error;
-    }
-  }
 }

@@ -85,7 +85,8 @@ export function allowedEvents(snapshot: CaseSnapshot): CaseEventType[] {
  * untouched; a timer event the state no longer handles (a stale timer) comes back as not_allowed_in_state.
  */
 export function applyCaseEvent(snapshot: CaseSnapshot, event: CaseEvent): CaseEventResult {
-  if (!handledEventTypes(snapshot).includes(event.type)) {
+  // The sorted list is only built for a refusal; acceptance needs just one match (hot path).
+  if (snapshot.status !== 'active' || !getNextTransitions(snapshot).some((candidate) => candidate.eventType === event.type)) {
     return { accepted: false, reason: 'not_allowed_in_state', allowedEvents: allowedEvents(snapshot) };
   }
   if (!snapshot.can(event)) {
@@ -98,9 +99,12 @@ export function applyCaseEvent(snapshot: CaseSnapshot, event: CaseEvent): CaseEv
   return { accepted: true, snapshot: next, actions };
 }
 
+/**
+ * The snapshot as stored. It is plain data (no spawned actors, no functions in context): a spec checks
+ * that it survives a JSON round trip unchanged, so no defensive copy is made on this hot path.
+ */
 export function persistSnapshot(snapshot: CaseSnapshot): PersistedCaseSnapshot {
-  // A JSON round trip proves the snapshot is plain data now rather than when the database driver tries.
-  return JSON.parse(JSON.stringify(caseMachine.getPersistedSnapshot(snapshot))) as PersistedCaseSnapshot;
+  return caseMachine.getPersistedSnapshot(snapshot) as unknown as PersistedCaseSnapshot;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -186,7 +186,10 @@ export const caseMachine = setup({
   },
 }).createMachine({
   id: 'case',
-  context: ({ input }) => caseContextFromInput(input),
+  // resolveState (restoring a persisted snapshot) evaluates this without input and then discards the
+  // result for the stored context; answering cheaply there avoids a thrown and swallowed RangeError on
+  // every restore, which cost more than the transition itself.
+  context: ({ input }) => (input === undefined ? ({} as CaseContext) : caseContextFromInput(input)),
   initial: 'open',
   states: {
     // The merchant has not responded yet. The 48 h clock runs for the whole of `open` and stops on PROPOSE

@@ -4,11 +4,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
-import { assignRequestId, REQUEST_ID_HEADER } from './common/logging.js';
+import { assignRequestId, createRootLogger, logRequests, REQUEST_ID_HEADER } from './common/logging.js';
 import { createValidationPipe } from './common/problem/validation.js';
 
 /** Builds the HTTP application exactly as it runs in production; tests call this too. */
-export async function createApp(options: AppOptions): Promise<NestFastifyApplication> {
+export async function createApp(input: Omit<AppOptions, 'logger'> & { logger?: AppOptions['logger'] }): Promise<NestFastifyApplication> {
+  const options: AppOptions = { ...input, logger: input.logger ?? createRootLogger(input.env.LOG_LEVEL) };
   const adapter = new FastifyAdapter({ bodyLimit: options.env.BODY_LIMIT_BYTES, genReqId: assignRequestId });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
@@ -21,6 +22,7 @@ export async function createApp(options: AppOptions): Promise<NestFastifyApplica
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  logRequests(fastify, options.logger);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

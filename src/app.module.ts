@@ -11,7 +11,8 @@ import { AdminToken } from './common/auth/admin-token.js';
 import { AuthGuard } from './common/auth/auth.guard.js';
 import { Clock } from './common/clock/clock.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
-import { loggerOptions } from './common/logging.js';
+import { loggerModuleOptions } from './common/logging.js';
+import type { Logger as PinoLogger } from 'pino';
 import { Environment } from './config/environment.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { runMigrationsUnderLock } from './database/migration-runner.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   databaseUrl: string;
   adminToken: string | undefined;
   clock: Clock;
+  /** The process's root logger (see createRootLogger). */
+  logger: PinoLogger;
 }
 
 @Global()
@@ -50,7 +53,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.register(options),
-        LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL)),
+        LoggerModule.forRoot(loggerModuleOptions(options.logger)),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             ...dataSourceOptions({ url: options.databaseUrl, poolSize: env.DB_POOL_SIZE }),

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { pino } from 'pino';
 import { createApp } from './app.factory.js';
 import { SystemClock } from './common/clock/clock.js';
+import { createRootLogger } from './common/logging.js';
 import { resolveAdminToken } from './config/admin-token.loader.js';
 import { ConfigValidationError, loadEnvironment, type Environment } from './config/environment.js';
 import { createDatabaseIfMissing } from './database/database-admin.js';
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = pino({ level: env.LOG_LEVEL, base: { component: 'boot' } });
+  const root = createRootLogger(env.LOG_LEVEL);
+  const log = root.child({ component: 'boot' });
 
   let databaseUrl = env.DATABASE_URL;
   let stopDatabase = async () => undefined as void;
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
 
   let app;
   try {
-    app = await createApp({ env, databaseUrl, adminToken: admin.token, clock: new SystemClock() });
+    app = await createApp({ env, databaseUrl, adminToken: admin.token, clock: new SystemClock(), logger: root });
     await app.listen({ port: env.PORT, host: env.HOST });
   } catch (error) {
     log.fatal({ err: error }, 'start-up failed');

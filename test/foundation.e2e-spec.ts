@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { bearer, createShop, expectProblem } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -90,6 +92,28 @@ describe('service foundation', () => {
     it('should replace an unacceptable request id with a fresh UUID', async () => {
       const res = await t.http.get('/health/live').set('X-Request-Id', 'has spaces and <tags>');
       expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('request logs', () => {
+    it('should log one JSON line per request with its id, without the credentials', async () => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          lines.push(...String(chunk).split('\n').filter(Boolean));
+          done();
+        },
+      });
+      const logged = await createTestApp({ LOG_LEVEL: 'info' }, pino({ level: 'info' }, sink));
+      try {
+        await logged.http.get('/v1/shops').set('X-Request-Id', 'log-check-1').set('Authorization', 'Bearer secret-token-value');
+        await logged.http.get('/health/live');
+        const entries = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === 'request completed');
+        expect(entries).toEqual([expect.objectContaining({ requestId: 'log-check-1', method: 'GET', url: '/v1/shops', statusCode: 401 })]);
+        expect(lines.join('\n')).not.toContain('secret-token-value');
+      } finally {
+        await logged.close();
+      }
     });
   });
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { createApp } from '../../src/app.factory.js';
@@ -34,7 +35,7 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
  * The real application (same factory as production, real migrations) on a database of its own, with a
  * manual clock. One per test file, so files run in parallel and in any order.
  */
-export async function createTestApp(envOverrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(envOverrides: Record<string, string> = {}, logger?: Logger): Promise<TestApp> {
   const database = await createTestDatabase();
   const adminToken = `test-admin-${randomBytes(24).toString('hex')}`;
   const env = loadEnvironment({
@@ -47,7 +48,7 @@ export async function createTestApp(envOverrides: Record<string, string> = {}): 
     ...envOverrides,
   });
   const clock = new ManualClock();
-  const app = await createApp({ env, databaseUrl: database.url, adminToken, clock });
+  const app = await createApp({ env, databaseUrl: database.url, adminToken, clock, logger });
   return {
     app,
     http: request(app.getHttpServer()),

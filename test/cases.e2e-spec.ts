@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditRepository } from '../src/audit/audit.repository.js';
-import { caseBody, openCase, send, sweeperOf } from './support/cases.js';
+import { caseBody, openCase, send } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 

@@ -11,7 +11,6 @@ import { ShopsService } from '../shops/shops.service.js';
 import { AuditRepository, type AuditEventView } from '../audit/audit.repository.js';
 import { CaseEngine, type Actor } from './case-engine.js';
 import { CaseException } from './case.problems.js';
-import type { CaseRecord } from './case.record.js';
 import { CaseRepository } from './case.repository.js';
 import { toCaseView, type CaseView } from './case.view.js';
 import { eventSourceOf, type ClientEventType } from './dto/case-event.dto.js';

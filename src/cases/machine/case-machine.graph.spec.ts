@@ -3,7 +3,7 @@ import { getShortestPaths } from 'xstate/graph';
 import { caseMachineMermaid, describeCaseMachine } from './case-machine.describe.js';
 import { allowedEvents, applyCaseEvent, startCase, stepOf, timerPlan, type CaseSnapshot, type TimerPlan } from './case-machine.queries.js';
 import { CASE_RULE_KEYS } from './case-rules.js';
-import { CASE_TIMERS, DEFAULT_CASE_POLICY, timerApplies, type TimerName } from './case-timers.js';
+import { CASE_TIMERS, timerApplies, type TimerName } from './case-timers.js';
 import { caseMachine } from './case.machine.js';
 import { CASE_EVENT_TYPES, isTimerEventType, type CaseContext, type CaseEvent, type CaseInput } from './case.types.js';
 

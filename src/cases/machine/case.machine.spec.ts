@@ -1,6 +1,5 @@
 import { caseInput } from './case-input.fixture.js';
 import { applyCaseEvent, startCase, stepOf, timerPlan, type CaseSnapshot } from './case-machine.queries.js';
-import { DEFAULT_CASE_POLICY } from './case-timers.js';
 import type { CaseEvent, CaseInput } from './case.types.js';
 
 

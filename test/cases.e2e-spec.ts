@@ -286,6 +286,9 @@ describe('case lifecycle over HTTP', () => {
     expect(machine.body.states.map((s: { path: string }) => s.path)).toEqual(expect.arrayContaining(['open.contact', 'awaitingBuyer', 'followUp.refunding', 'dispute.evidence', 'archived']));
     const mermaid = await t.http.get('/v1/machine/mermaid').set(bearer(agent.token));
     expect(mermaid.text).toMatch(/^stateDiagram-v2/);
+    const openapi = await t.http.get('/docs/json');
+    const eventsBody = openapi.body.paths['/v1/cases/{caseId}/events'].post.requestBody.content['application/json'];
+    expect(eventsBody.schema.properties.type.enum).toEqual(expect.arrayContaining(['CONTACT_BUYER', 'PROPOSE', 'REFUND_EXECUTED']));
     const reasons = await t.http.get('/v1/reasons').set(bearer(key));
     expect(reasons.body.reasons.filter((r: { category: string }) => r.category === 'quality')).toHaveLength(7);
   });

@@ -1,18 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions.js';
-import { chainHash, GENESIS_HASH, type AuditRecord } from './audit-chain.js';
+import { chainHash, GENESIS_HASH, type AuditRecord, type ChainedAuditRecord } from './audit-chain.js';
 
-export interface AuditEventView {
-  seq: number;
-  type: string;
-  actor: { kind: string; id: string };
-  fromState: string | null;
-  toState: string;
-  payload: unknown;
-  at: string;
-  prevHash: string;
-  hash: string;
-}
+/** One timeline entry: the chained record without the ids the caller already knows. */
+export type AuditEventView = Omit<ChainedAuditRecord, 'shopId' | 'caseId'>;
 
 interface AuditRow {
   case_id: string;
@@ -66,16 +57,6 @@ function recordOf(row: AuditRow): AuditRecord {
 }
 
 function toView(row: AuditRow): AuditEventView {
-  const record = recordOf(row);
-  return {
-    seq: row.seq,
-    type: row.type,
-    actor: record.actor,
-    fromState: row.from_state,
-    toState: row.to_state,
-    payload: row.payload,
-    at: record.at,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  const { shopId: _shopId, caseId: _caseId, ...record } = recordOf(row);
+  return { ...record, prevHash: row.prev_hash, hash: row.hash };
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
@@ -8,6 +8,7 @@ import { CaseEventPipe } from './case-event.pipe.js';
 import { CaseException } from './case.problems.js';
 import { CasesService } from './cases.service.js';
 import { ListCasesDto } from './dto/list-cases.dto.js';
+import { CLIENT_EVENT_TYPES } from './dto/case-event.dto.js';
 import { OpenCaseDto } from './dto/open-case.dto.js';
 import type { CaseEvent } from './machine/case.types.js';
 
@@ -54,6 +55,18 @@ export class CasesController {
   @Allow('integration', 'agent', 'supervisor')
   @ApiHeader({ name: 'If-Match', required: false, description: 'The case version you saw; a stale one answers 412 with the current version' })
   @ApiOperation({ summary: 'Send an event `{ type, ...payload }` to the case machine' })
+  @ApiBody({
+    description: 'The event type and its payload (validated per type). Agents send playbook events; the API key sends buyer, money and platform events.',
+    schema: { type: 'object', required: ['type'], properties: { type: { type: 'string', enum: CLIENT_EVENT_TYPES } }, additionalProperties: true },
+    examples: {
+      contact: { value: { type: 'CONTACT_BUYER', note: '已电话联系买家，确认鞋底开胶' } },
+      verify: { value: { type: 'VERIFY', verifiedReasonCode: 'quality_problem', findings: '买家照片显示鞋底开胶' } },
+      fullRefund: { value: { type: 'PROPOSE', resolution: 'full_refund', note: '同意全额退款' } },
+      partialRefund: { value: { type: 'PROPOSE', resolution: 'partial_refund', amount: 10000, note: '补偿 100 元' } },
+      returnShipped: { value: { type: 'RETURN_SHIPPED', carrier: '顺丰速运', trackingNo: 'SF1234567890' } },
+      refundExecuted: { value: { type: 'REFUND_EXECUTED', amount: 29900, refundId: 'RF-20261102-88' } },
+    },
+  })
   async send(
     @ShopCaller() caller: ShopPrincipal,
     @UuidParam('caseId') caseId: string,

@@ -10,6 +10,7 @@ import { ReasonsModule } from './reasons/reasons.module.js';
 import { AdminToken } from './common/auth/admin-token.js';
 import { AuthGuard } from './common/auth/auth.guard.js';
 import { Clock } from './common/clock/clock.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { loggerModuleOptions } from './common/logging.js';
 import type { Logger as PinoLogger } from 'pino';
@@ -68,6 +69,7 @@ export class AppModule {
           },
         }),
         DatabaseModule,
+        IdempotencyModule,
         HealthModule,
         ShopsModule,
         AgentsModule,

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditRepository } from '../src/audit/audit.repository.js';
-import { caseBody, openCase, send } from './support/cases.js';
+import { caseBody, intake, openCase, send } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -23,7 +23,7 @@ describe('case lifecycle over HTTP', () => {
 
   it('should open a refund case in open.contact with the merchant-response deadline 48 h after requestedAt', async () => {
     const requestedAt = new Date(t.clock.now().getTime() - 3 * 3_600_000).toISOString();
-    const res = await t.http.post('/v1/cases').set(bearer(key)).send(caseBody(t, { requestedAt }));
+    const res = await intake(t, key).send(caseBody(t, { requestedAt }));
     expect(res.status).toBe(201);
     expect(res.headers.etag).toBe('"1"');
     expect(res.body).toMatchObject({
@@ -134,30 +134,24 @@ describe('case lifecycle over HTTP', () => {
   });
 
   it('should refuse a return for an unshipped order and for refund-only goods with specific codes', async () => {
-    const unshipped = await t.http.post('/v1/cases').set(bearer(key)).send(caseBody(t, { type: 'return', order: { status: 'unshipped', shippedAt: undefined } }));
+    const unshipped = await intake(t, key).send(caseBody(t, { type: 'return', order: { status: 'unshipped', shippedAt: undefined } }));
     expectProblem(unshipped, 422, 'ORDER_NOT_SHIPPED');
-    const fresh = await t.http
-      .post('/v1/cases')
-      .set(bearer(key))
+    const fresh = await intake(t, key)
       .send(caseBody(t, { type: 'exchange', order: { items: [{ sku: 'APPLE-5KG', title: '烟台红富士 5kg', quantity: 1, unitPrice: 29900, goodsKind: 'fruit' }] } }));
     expectProblem(fresh, 422, 'SPECIAL_GOODS_REFUND_ONLY');
-    const refundOnly = await t.http
-      .post('/v1/cases')
-      .set(bearer(key))
+    const refundOnly = await intake(t, key)
       .send(caseBody(t, { type: 'refund', order: { items: [{ sku: 'APPLE-5KG', title: '烟台红富士 5kg', quantity: 1, unitPrice: 29900, goodsKind: 'fruit' }] } }));
     expect(refundOnly.status).toBe(201);
   });
 
   it('should refuse a requested amount above what is refundable on the order', async () => {
-    const res = await t.http.post('/v1/cases').set(bearer(key)).send(caseBody(t, { requestedAmount: 30000 }));
+    const res = await intake(t, key).send(caseBody(t, { requestedAmount: 30000 }));
     expectProblem(res, 422, 'AMOUNT_EXCEEDS_REFUNDABLE');
     expect(res.body.refundable).toBe(29900);
   });
 
   it('should name every invalid intake field', async () => {
-    const res = await t.http
-      .post('/v1/cases')
-      .set(bearer(key))
+    const res = await intake(t, key)
       .send({ type: 'refund', reasonCode: 'x', requestedAmount: -1, requestedAt: 'yesterday', buyer: {}, order: { orderId: 'o', status: 'lost', paidTotal: 1.5, items: [] } });
     expectProblem(res, 400, 'VALIDATION_FAILED');
     const fields = new Set((res.body.errors as Array<{ field: string }>).map((e) => e.field));
@@ -166,8 +160,8 @@ describe('case lifecycle over HTTP', () => {
 
   it('should return the existing case for the same platform case id instead of a duplicate', async () => {
     const body = caseBody(t, { platformCaseId: 'TB-RF-DUP-1' });
-    const first = await t.http.post('/v1/cases').set(bearer(key)).send(body);
-    const second = await t.http.post('/v1/cases').set(bearer(key)).send({ ...body, buyerText: 'again' });
+    const first = await intake(t, key).send(body);
+    const second = await intake(t, key).send({ ...body, buyerText: 'again' });
     expect([first.status, second.status]).toEqual([201, 200]);
     expect(second.body.id).toBe(first.body.id);
   });

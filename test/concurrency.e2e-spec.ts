@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CaseEngine } from '../src/cases/case-engine.js';
 import type { OrderSnapshot } from '../src/orders/order.types.js';
-import { caseBody, openCase, sweeperOf } from './support/cases.js';
+import { caseBody, intake, openCase, sweeperOf } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, type AgentFixture, type ShopFixture } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -103,7 +103,7 @@ describe('concurrency', () => {
           const orderId = `PROP-${randomBytes(6).toString('hex')}`;
           const opened = [];
           for (const plan of plans) {
-            const res = await t.http.post('/v1/cases').set(bearer(key)).send(caseBody(t, { requestedAmount: plan.amount, order: { orderId, paidTotal } }));
+            const res = await intake(t, key).send(caseBody(t, { requestedAmount: plan.amount, order: { orderId, paidTotal } }));
             if (res.status === 201) opened.push({ id: res.body.id as string, plan });
             else expect(res.body.code).toBe('AMOUNT_EXCEEDS_REFUNDABLE');
           }

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { caseBody, openCase, send, sweeperOf } from './support/cases.js';
+import { caseBody, intake, openCase, send, sweeperOf } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, type AgentFixture } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -84,7 +84,7 @@ describe('durable platform deadlines', () => {
 
   it('should auto-approve at once a case opened after its 48 h window has passed', async () => {
     const requestedAt = new Date(t.clock.now().getTime() - 50 * HOUR).toISOString();
-    const res = await t.http.post('/v1/cases').set(bearer(key)).send(caseBody(t, { requestedAt }));
+    const res = await intake(t, key).send(caseBody(t, { requestedAt }));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ state: 'followUp.refunding', approvedVia: 'auto', amounts: { reserved: 29900 }, version: 2 });
     expect(res.body.deadlines).toEqual([]);

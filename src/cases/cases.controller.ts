@@ -3,6 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
+import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { CaseEventPipe } from './case-event.pipe.js';
 import { CaseException } from './case.problems.js';
@@ -27,6 +28,7 @@ export class CasesController {
 
   @Post()
   @Allow('integration', 'agent', 'supervisor')
+  @Idempotent({ required: true })
   @ApiOperation({ summary: 'Open a case from a platform request with its order snapshot; the same platform case id returns the existing case (200)' })
   async open(@ShopCaller() caller: ShopPrincipal, @Body() body: OpenCaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const { view, created } = await this.cases.open(caller, body);
@@ -53,6 +55,7 @@ export class CasesController {
   @Post(':caseId/events')
   @HttpCode(200)
   @Allow('integration', 'agent', 'supervisor')
+  @Idempotent()
   @ApiHeader({ name: 'If-Match', required: false, description: 'The case version you saw; a stale one answers 412 with the current version' })
   @ApiOperation({ summary: 'Send an event `{ type, ...payload }` to the case machine' })
   @ApiBody({

@@ -111,6 +111,24 @@ export class Environment {
   @Min(1)
   @Max(10_000)
   TIMER_SWEEP_BATCH = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(24, { message: 'IDEMPOTENCY_TTL_HOURS must be at least 24' })
+  @Max(24 * 90)
+  IDEMPOTENCY_TTL_HOURS = 24;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  IDEMPOTENCY_WAIT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  IDEMPOTENCY_LEASE_SECONDS = 60;
 }
 
 export class ConfigValidationError extends Error {

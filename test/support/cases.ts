@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { TimerSweeper } from '../../src/timers/timer-sweeper.js';
 import { bearer } from './fixtures.js';
 import type { TestApp } from './test-app.js';
@@ -36,8 +36,13 @@ export function caseBody(t: TestApp, overrides: OpenCaseOverrides = {}): Record<
   };
 }
 
+/** `POST /v1/cases` as the order system sends it: with the caller's token and a fresh Idempotency-Key. */
+export function intake(t: TestApp, token: string, idempotencyKey: string = randomUUID()) {
+  return t.http.post('/v1/cases').set(bearer(token)).set('Idempotency-Key', idempotencyKey);
+}
+
 export async function openCase(t: TestApp, token: string, overrides: OpenCaseOverrides = {}) {
-  const res = await t.http.post('/v1/cases').set(bearer(token)).send(caseBody(t, overrides));
+  const res = await intake(t, token).send(caseBody(t, overrides));
   if (res.status !== 201) throw new Error(`openCase: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }

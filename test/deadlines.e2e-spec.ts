@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { caseBody, intake, openCase, send, sweeperOf } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, type AgentFixture } from './support/fixtures.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, startTestInstance, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -113,7 +113,7 @@ describe('durable platform deadlines', () => {
     const [{ count }] = await t.app.get(DataSource).query(`SELECT count(*)::int AS count FROM case_timers WHERE case_id = $1`, [opened.id]);
     expect(count).toBe(1);
 
-    const second = await createTestAppOnSameDatabase(t);
+    const second = await startTestInstance(t.databaseUrl, t.adminToken, { DB_POOL_SIZE: '3' });
     try {
       second.clock.set(new Date(t.clock.now().getTime() + 49 * HOUR));
       const swept = await sweeperOf(second).drain();
@@ -124,13 +124,3 @@ describe('durable platform deadlines', () => {
     }
   });
 });
-
-async function createTestAppOnSameDatabase(t: TestApp) {
-  const { createApp } = await import('../src/app.factory.js');
-  const { ManualClock } = await import('../src/common/clock/clock.js');
-  const { loadEnvironment } = await import('../src/config/environment.js');
-  const env = loadEnvironment({ LOG_LEVEL: 'silent', DATABASE_URL: t.databaseUrl, ADMIN_TOKEN: t.adminToken, DB_POOL_SIZE: '3', TIMER_SWEEPER_ENABLED: 'false' });
-  const clock = new ManualClock();
-  const app = await createApp({ env, databaseUrl: t.databaseUrl, adminToken: t.adminToken, clock });
-  return { app, clock };
-}

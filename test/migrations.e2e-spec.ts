@@ -2,26 +2,12 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { createApp } from '../src/app.factory.js';
-import { ManualClock } from '../src/common/clock/clock.js';
-import { loadEnvironment } from '../src/config/environment.js';
 import { migrations } from '../migrations/index.js';
-import { createTestDatabase } from './support/test-app.js';
+import { createTestDatabase, startTestInstance } from './support/test-app.js';
 
-function environmentFor(databaseUrl: string, extra: Record<string, string> = {}) {
-  return loadEnvironment({
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: databaseUrl,
-    ADMIN_TOKEN: `admin-${randomBytes(24).toString('hex')}`,
-    DB_POOL_SIZE: '3',
-    DB_CONNECT_RETRIES: '0',
-    ...extra,
-  });
-}
-
+/** A service instance on `databaseUrl` (its pool kept small: several run at once). */
 async function startInstance(databaseUrl: string, extra: Record<string, string> = {}) {
-  const env = environmentFor(databaseUrl, extra);
-  return createApp({ env, databaseUrl, adminToken: env.ADMIN_TOKEN, clock: new ManualClock() });
+  return (await startTestInstance(databaseUrl, `admin-${randomBytes(24).toString('hex')}`, { DB_POOL_SIZE: '3', ...extra })).app;
 }
 
 describe('migrations', () => {

@@ -32,15 +32,18 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
 }
 
 /**
- * The real application (same factory as production, real migrations) on a database of its own, with a
- * manual clock. One per test file, so files run in parallel and in any order.
+ * One instance of the real application (same factory as production, real migrations) on an existing
+ * database, with its own manual clock. Several may share a database, as service instances do.
  */
-export async function createTestApp(envOverrides: Record<string, string> = {}, logger?: Logger): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const adminToken = `test-admin-${randomBytes(24).toString('hex')}`;
+export async function startTestInstance(
+  databaseUrl: string,
+  adminToken: string,
+  envOverrides: Record<string, string> = {},
+  logger?: Logger,
+): Promise<{ app: NestFastifyApplication; http: TestAgent; clock: ManualClock }> {
   const env = loadEnvironment({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl,
     ADMIN_TOKEN: adminToken,
     DB_POOL_SIZE: '5',
     DB_CONNECT_RETRIES: '0',
@@ -48,15 +51,21 @@ export async function createTestApp(envOverrides: Record<string, string> = {}, l
     ...envOverrides,
   });
   const clock = new ManualClock();
-  const app = await createApp({ env, databaseUrl: database.url, adminToken, clock, logger });
+  const app = await createApp({ env, databaseUrl, adminToken, clock, logger });
+  return { app, http: request(app.getHttpServer()), clock };
+}
+
+/** The application on a database of its own. One per test file, so files run in parallel and in any order. */
+export async function createTestApp(envOverrides: Record<string, string> = {}, logger?: Logger): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const adminToken = `test-admin-${randomBytes(24).toString('hex')}`;
+  const instance = await startTestInstance(database.url, adminToken, envOverrides, logger);
   return {
-    app,
-    http: request(app.getHttpServer()),
-    clock,
+    ...instance,
     adminToken,
     databaseUrl: database.url,
     close: async () => {
-      await app.close();
+      await instance.app.close();
       await database.drop();
     },
   };

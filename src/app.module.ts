@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AgentsModule } from './agents/agents.module.js';
 import { CasesModule } from './cases/cases.module.js';
+import { ChangesModule } from './changes/changes.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ReasonsModule } from './reasons/reasons.module.js';
 import { AdminToken } from './common/auth/admin-token.js';
@@ -18,7 +19,9 @@ import { Environment } from './config/environment.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { runMigrationsUnderLock } from './database/migration-runner.js';
 import { HealthModule } from './health/health.module.js';
+import { OrdersModule } from './orders/orders.module.js';
 import { ShopsModule } from './shops/shops.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppOptions {
   env: Environment;
@@ -75,6 +78,9 @@ export class AppModule {
         AgentsModule,
         ReasonsModule,
         CasesModule,
+        OrdersModule,
+        ChangesModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -155,7 +155,7 @@ describe('case lifecycle over HTTP', () => {
       .send({ type: 'refund', reasonCode: 'x', requestedAmount: -1, requestedAt: 'yesterday', buyer: {}, order: { orderId: 'o', status: 'lost', paidTotal: 1.5, items: [] } });
     expectProblem(res, 400, 'VALIDATION_FAILED');
     const fields = new Set((res.body.errors as Array<{ field: string }>).map((e) => e.field));
-    expect(fields).toEqual(new Set(['requestedAmount', 'requestedAt', 'buyer.id', 'order.status', 'order.paidTotal', 'order.items']));
+    expect(fields).toEqual(new Set(['reasonCode', 'requestedAmount', 'requestedAt', 'buyer.id', 'order.status', 'order.paidTotal', 'order.items']));
   });
 
   it('should return the existing case for the same platform case id instead of a duplicate', async () => {

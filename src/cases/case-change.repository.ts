@@ -4,6 +4,7 @@ import { isCheckViolation } from '../database/pg-errors.js';
 import type { Tx } from '../database/transactions.js';
 import { MoneyConstraintError } from '../orders/orders.repository.js';
 import type { TimerRow } from '../timers/timers.repository.js';
+import type { OutboxEvent } from '../webhooks/webhook-events.js';
 import type { CaseRecord } from './case.record.js';
 
 export interface CaseWrites {
@@ -14,7 +15,12 @@ export interface CaseWrites {
   schedule: TimerRow[];
   events: ChainedAuditRecord[];
   cases: CaseRecord[];
+  /** Webhook events in delivery order; fanned out to the shop's enabled endpoints subscribed to each type. */
+  outbox: OutboxEvent[];
 }
+
+/** The writing transaction's id (xid8 as bigint): the change feed's position, see ChangesRepository. */
+export const CURRENT_XID = 'pg_current_xact_id()::text::bigint';
 
 /**
  * JSON rows as a relation the planner sizes right: `jsonb_to_recordset` is estimated at 100 rows, which
@@ -71,8 +77,11 @@ export class CaseChangeRepository {
         prev_hash: e.prevHash,
         hash: e.hash,
       })),
-      (p, n) => `INSERT INTO case_events (case_id, seq, shop_id, type, actor_kind, actor_id, from_state, to_state, payload, at, prev_hash, hash)
-        SELECT * FROM ${rows(p, n, 'case_id uuid, seq int, shop_id uuid, type text, actor_kind text, actor_id text, from_state text, to_state text, payload jsonb, at timestamptz, prev_hash text, hash text')} e
+      // A case's earlier events may carry a higher transaction id than this one (see ChangesRepository).
+      (p, n) => `INSERT INTO case_events (case_id, seq, shop_id, type, actor_kind, actor_id, from_state, to_state, payload, at, prev_hash, hash, feed_key)
+        SELECT e.*, GREATEST(${CURRENT_XID}, c.feed_key)
+        FROM ${rows(p, n, 'case_id uuid, seq int, shop_id uuid, type text, actor_kind text, actor_id text, from_state text, to_state text, payload jsonb, at timestamptz, prev_hash text, hash text')} e
+        JOIN cases c ON c.id = e.case_id
         RETURNING 1`,
     );
     add(
@@ -96,9 +105,22 @@ export class CaseChangeRepository {
       (p, n) => `UPDATE cases AS c SET state = u.state, version = u.version, machine_version = u.machine_version, snapshot = u.snapshot,
           reserved_amount = u.reserved_amount, refunded_amount = u.refunded_amount, verified_reason_code = u.verified_reason_code,
           verified_reason_category = u.verified_reason_category, reason_recoded = u.reason_recoded, outcome = u.outcome,
-          updated_at = u.updated_at, archived_at = u.archived_at, event_seq = u.event_seq, chain_head = u.chain_head
+          updated_at = u.updated_at, archived_at = u.archived_at, event_seq = u.event_seq, chain_head = u.chain_head,
+          feed_key = GREATEST(${CURRENT_XID}, c.feed_key)
         FROM ${rows(p, n, 'id uuid, state text, version int, machine_version int, snapshot jsonb, reserved_amount bigint, refunded_amount bigint, verified_reason_code text, verified_reason_category text, reason_recoded boolean, outcome text, updated_at timestamptz, archived_at timestamptz, event_seq int, chain_head text')} u
         WHERE c.id = u.id RETURNING 1`,
+    );
+    add(
+      writes.outbox.map((e, ord) => ({ ord, event_id: e.eventId, shop_id: e.shopId, case_id: e.caseId, order_id: e.orderId, type: e.type, ts: e.timestamp, data: e.data })),
+      (p, n) => `INSERT INTO webhook_messages (event_id, shop_id, endpoint_id, case_id, event_type, payload, created_at, retry_from, next_attempt_at)
+        SELECT e.event_id, e.shop_id, w.id, e.case_id, e.type,
+          json_build_object('type', e.type, 'timestamp', e.ts, 'data', e.data || jsonb_build_object('orderId', o.external_order_id)),
+          e.ts::timestamptz, e.ts::timestamptz, e.ts::timestamptz
+        FROM ${rows(p, n, 'ord int, event_id uuid, shop_id uuid, case_id uuid, order_id uuid, type text, ts text, data jsonb')} e
+        JOIN webhook_endpoints w ON w.shop_id = e.shop_id AND w.enabled AND e.type = ANY (w.event_types)
+        JOIN orders o ON o.id = e.order_id
+        ORDER BY e.ord, w.id
+        RETURNING 1`,
     );
     if (parts.length === 0) return;
     const sql = parts.length === 1 ? parts[0] : `WITH ${parts.slice(0, -1).map((part, i) => `w${i} AS (${part})`).join(', ')} ${parts[parts.length - 1]}`;

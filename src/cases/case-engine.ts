@@ -3,10 +3,20 @@ import { chainEvent, type ChainedAuditRecord } from '../audit/audit-chain.js';
 import { Clock } from '../common/clock/clock.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
 import { Transactions, type Tx } from '../database/transactions.js';
-import { hasSpecialGoods, isShipped, refundableOf, type OrderRecord, type OrderSnapshot } from '../orders/order.types.js';
+import {
+  hasSpecialGoods,
+  isShipped,
+  isStatusRegression,
+  patchOrder,
+  refundableOf,
+  type OrderPatch,
+  type OrderRecord,
+  type OrderSnapshot,
+} from '../orders/order.types.js';
 import { MoneyConstraintError, OrdersRepository } from '../orders/orders.repository.js';
 import type { ReasonCategory } from '../reasons/reason.types.js';
 import type { TimerRow } from '../timers/timers.repository.js';
+import { webhookEventsOf, type OutboxEvent } from '../webhooks/webhook-events.js';
 import { CaseChangeRepository } from './case-change.repository.js';
 import { CaseException } from './case.problems.js';
 import type { Buyer, CaseRecord } from './case.record.js';
@@ -18,6 +28,7 @@ import {
   startCase,
   stepOf,
   timerPlan,
+  withOrderFacts,
   type CaseAction,
   type CaseSnapshot,
 } from './machine/case-machine.queries.js';
@@ -57,6 +68,13 @@ export interface CaseCommand {
   expectedVersion?: number;
 }
 
+export interface OrderUpdateCommand {
+  shopId: string;
+  externalOrderId: string;
+  patch: OrderPatch;
+  actor: Actor;
+}
+
 /** Everything one accepted event changes, computed before anything is written. */
 interface CaseChange {
   after: CaseRecord;
@@ -65,6 +83,8 @@ interface CaseChange {
   schedule: TimerRow[];
   /** One event, or several when deadlines of one case fired in the same batch. */
   audit: ChainedAuditRecord[];
+  /** Webhook events, written to the outbox in the same statement. */
+  webhooks: OutboxEvent[];
 }
 
 /**
@@ -163,6 +183,45 @@ export class CaseEngine {
     }
     await this.write(tx, mergePerCase(changes), stale);
     return { fired: changes.length, stale: stale.length };
+  }
+
+  /**
+   * Records what the order system reports about an order (status, paid total, shipping, items) and hands
+   * the new facts to every case of it that is not archived, each with an `ORDER_UPDATED` audit event, in
+   * one transaction. A report that changes nothing writes nothing.
+   */
+  async updateOrder(command: OrderUpdateCommand): Promise<{ order: OrderRecord; cases: CaseRecord[] }> {
+    return this.transactions.run(async (tx) => {
+      const order = await this.orders.lockByExternalId(tx, command.shopId, command.externalOrderId);
+      if (!order) throw new CaseException('ORDER_NOT_FOUND', `No case has been opened for order ${command.externalOrderId}.`);
+      if (command.patch.status && isStatusRegression(order.status, command.patch.status)) {
+        throw new CaseException('ORDER_STATUS_REGRESSION', `Order ${order.externalOrderId} is ${order.status}; it cannot go back to ${command.patch.status}.`, {
+          currentStatus: order.status,
+        });
+      }
+      const { next, changes } = patchOrder(order, command.patch);
+      if (Object.keys(changes).length === 0) return { order, cases: [] };
+      let saved: OrderRecord;
+      try {
+        saved = await this.orders.save(tx, next, this.clock.now());
+      } catch (error) {
+        if (error instanceof MoneyConstraintError) {
+          throw new CaseException('ORDER_MONEY_CONFLICT', `Order ${order.externalOrderId} has ${order.refundedTotal} refunded and ${order.reservedTotal} reserved.`, {
+            refundedTotal: order.refundedTotal,
+            reservedTotal: order.reservedTotal,
+          });
+        }
+        throw error;
+      }
+      const facts = { paidAmount: saved.paidTotal, orderShipped: isShipped(saved), specialGoods: hasSpecialGoods(saved.snapshot) };
+      const event = { type: 'ORDER_UPDATED', orderId: saved.externalOrderId, changes };
+      const updates = (await this.cases.lockOpenOfOrder(tx, command.shopId, saved.id)).map((row) => {
+        const current = toCaseRecord(row);
+        return this.change(current, event, command.actor, withOrderFacts(restoreSnapshot(current.snapshot), facts), []);
+      });
+      await this.write(tx, updates);
+      return { order: saved, cases: updates.map((u) => u.after) };
+    });
   }
 
   private async existing(tx: Tx, command: OpenCaseCommand): Promise<CaseWithContext | undefined> {
@@ -290,24 +349,25 @@ export class CaseEngine {
     );
     const reserved = context.reservedAmount - current.reservedAmount;
     const refunded = context.refundedAmount - current.refundedAmount;
+    const after: CaseRecord = {
+      ...current,
+      state,
+      version: current.version + 1,
+      machineVersion: CASE_MACHINE_VERSION,
+      snapshot: persistSnapshot(next),
+      reservedAmount: context.reservedAmount,
+      refundedAmount: context.refundedAmount,
+      verifiedReasonCode: context.verifiedReasonCode,
+      verifiedReasonCategory: context.verifiedReasonCategory,
+      reasonRecoded: context.reasonRecoded,
+      outcome: context.outcome,
+      updatedAt: now,
+      archivedAt: next.status === 'done' ? now : null,
+      eventSeq: seq,
+      chainHead: audit.hash,
+    };
     return {
-      after: {
-        ...current,
-        state,
-        version: current.version + 1,
-        machineVersion: CASE_MACHINE_VERSION,
-        snapshot: persistSnapshot(next),
-        reservedAmount: context.reservedAmount,
-        refundedAmount: context.refundedAmount,
-        verifiedReasonCode: context.verifiedReasonCode,
-        verifiedReasonCategory: context.verifiedReasonCategory,
-        reasonRecoded: context.reasonRecoded,
-        outcome: context.outcome,
-        updatedAt: now,
-        archivedAt: next.status === 'done' ? now : null,
-        eventSeq: seq,
-        chainHead: audit.hash,
-      },
+      after,
       money: reserved !== 0 || refunded !== 0 ? { orderId: current.orderId, reserved, refunded } : null,
       cancel: plan.cancel,
       schedule: plan.schedule.map((timer) => ({
@@ -320,6 +380,7 @@ export class CaseEngine {
         attempts: 0,
       })),
       audit: [audit],
+      webhooks: webhookEventsOf(fromState === null ? null : current, after, event.type, now),
     };
   }
 
@@ -347,6 +408,7 @@ export class CaseEngine {
         cancel,
         schedule,
         events: changes.flatMap((c) => c.audit),
+        outbox: changes.flatMap((c) => c.webhooks),
         cases: changes.flatMap((c) => (c.after ? [c.after] : [])),
       });
     } catch (error) {
@@ -385,6 +447,7 @@ function mergePerCase(changes: CaseChange[]): CaseChange[] {
       cancel: [...cancelled],
       schedule: [...scheduled.values()],
       audit: list.flatMap((c) => c.audit),
+      webhooks: list.flatMap((c) => c.webhooks),
     };
   });
 }

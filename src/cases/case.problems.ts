@@ -29,6 +29,8 @@ export const CaseException = defineProblems('CaseException', {
   REFUNDABLE_AMOUNT_EXCEEDED: { status: 409, title: 'Approving this would refund more than the order’s paid total' },
   CURRENCY_MISMATCH: { status: 422, title: 'The order is known with another currency' },
   ORDER_MONEY_CONFLICT: { status: 409, title: 'The reported paid total is below what is already refunded or reserved' },
+  ORDER_NOT_FOUND: { status: 404, title: 'No case has been opened for this order' },
+  ORDER_STATUS_REGRESSION: { status: 409, title: 'An order status cannot go back' },
   ...(Object.fromEntries(CASE_RULE_KEYS.map((key) => [key, { status: 422, title: RULE_TITLES[key] }])) as Record<
     CaseRuleKey,
     { status: number; title: string }

@@ -4,6 +4,7 @@ import type { Tx } from '../database/transactions.js';
 import { toOrderRecord } from '../orders/orders.repository.js';
 import type { OrderRecord } from '../orders/order.types.js';
 import { toTimerRow, type TimerRow } from '../timers/timers.repository.js';
+import { CURRENT_XID } from './case-change.repository.js';
 import type { CaseRecord } from './case.record.js';
 
 /** A case with what its view and the engine need around it. */
@@ -84,7 +85,7 @@ export class CaseRepository {
     const keys = Object.keys(COLUMNS) as Array<keyof CaseRecord>;
     const values = keys.map((key) => (JSON_COLUMNS.includes(key) ? JSON.stringify(record[key]) : record[key]));
     await tx.query(
-      `INSERT INTO cases (${keys.map((k) => COLUMNS[k]).join(', ')}) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')})`,
+      `INSERT INTO cases (${keys.map((k) => COLUMNS[k]).join(', ')}, feed_key) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')}, ${CURRENT_XID})`,
       values,
     );
   }
@@ -93,6 +94,11 @@ export class CaseRepository {
   async lockRow(tx: Tx, shopId: string, caseId: string): Promise<Record<string, unknown> | undefined> {
     const [row] = await tx.query(`SELECT * FROM cases WHERE id = $1 AND shop_id = $2 FOR UPDATE`, [caseId, shopId]);
     return row;
+  }
+
+  /** The raw rows of the order's cases that are not archived, locked in id order. */
+  async lockOpenOfOrder(tx: Tx, shopId: string, orderId: string): Promise<Array<Record<string, unknown>>> {
+    return tx.query(`SELECT * FROM cases WHERE shop_id = $1 AND order_id = $2 AND archived_at IS NULL ORDER BY id FOR UPDATE`, [shopId, orderId]);
   }
 
   async find(tx: Tx, shopId: string, caseId: string): Promise<CaseRecord | undefined> {

@@ -129,6 +129,46 @@ export class Environment {
   @Min(5)
   @Max(3600)
   IDEMPOTENCY_LEASE_SECONDS = 60;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'WEBHOOK_DISPATCHER_ENABLED must be true or false' })
+  WEBHOOK_DISPATCHER_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  WEBHOOK_POLL_INTERVAL_MS = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_BATCH = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 7)
+  WEBHOOK_RETRY_HOURS = 24;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  WEBHOOK_RETRY_BASE_SECONDS = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  DEADLINE_WARNING_LEAD_MINUTES = 360;
 }
 
 export class ConfigValidationError extends Error {

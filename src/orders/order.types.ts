@@ -48,3 +48,44 @@ export function hasSpecialGoods(order: Pick<OrderSnapshot, 'items'>): boolean {
 export function refundableOf(order: Pick<OrderRecord, 'paidTotal' | 'reservedTotal' | 'refundedTotal'>): number {
   return order.paidTotal - order.reservedTotal - order.refundedTotal;
 }
+
+/** What the order system may report about an order after the case opened; absent fields stay as they are. */
+export interface OrderPatch {
+  status?: OrderStatus;
+  paidTotal?: number;
+  shippedAt?: string | null;
+  items?: OrderItem[];
+}
+
+/** Orders move forward; `closed` (the platform closed the transaction) may follow any status, and nothing follows it. */
+const STATUS_RANK: Record<OrderStatus, number> = { unshipped: 0, shipped: 1, delivered: 2, completed: 3, closed: 4 };
+
+export function isStatusRegression(from: OrderStatus, to: OrderStatus): boolean {
+  return STATUS_RANK[to] < STATUS_RANK[from];
+}
+
+/** The order after `patch`, and the fields that actually changed (`{ field: { from, to } }`). */
+export function patchOrder(order: OrderRecord, patch: OrderPatch): { next: OrderRecord; changes: Record<string, { from: unknown; to: unknown }> } {
+  const snapshot: OrderSnapshot = {
+    ...order.snapshot,
+    status: patch.status ?? order.status,
+    paidTotal: patch.paidTotal ?? order.paidTotal,
+    shippedAt: patch.shippedAt !== undefined ? patch.shippedAt : (order.snapshot.shippedAt ?? null),
+    items: patch.items ?? order.snapshot.items,
+  };
+  const next: OrderRecord = {
+    ...order,
+    status: snapshot.status,
+    paidTotal: snapshot.paidTotal,
+    shippedAt: snapshot.shippedAt ? new Date(snapshot.shippedAt) : null,
+    snapshot,
+  };
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  if (next.status !== order.status) changes.status = { from: order.status, to: next.status };
+  if (next.paidTotal !== order.paidTotal) changes.paidTotal = { from: order.paidTotal, to: next.paidTotal };
+  if ((next.shippedAt?.getTime() ?? null) !== (order.shippedAt?.getTime() ?? null)) {
+    changes.shippedAt = { from: order.shippedAt?.toISOString() ?? null, to: next.shippedAt?.toISOString() ?? null };
+  }
+  if (patch.items && JSON.stringify(patch.items) !== JSON.stringify(order.snapshot.items)) changes.items = { from: order.snapshot.items, to: patch.items };
+  return { next, changes };
+}

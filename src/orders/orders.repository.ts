@@ -60,4 +60,27 @@ export class OrdersRepository {
     }
   }
 
+  async lockByExternalId(tx: Tx, shopId: string, externalOrderId: string): Promise<OrderRecord | undefined> {
+    const [row] = await tx.query(`SELECT * FROM orders WHERE shop_id = $1 AND external_order_id = $2 FOR UPDATE`, [shopId, externalOrderId]);
+    return row && toOrderRecord(row);
+  }
+
+  async findByExternalId(tx: Tx, shopId: string, externalOrderId: string): Promise<OrderRecord | undefined> {
+    const [row] = await tx.query(`SELECT * FROM orders WHERE shop_id = $1 AND external_order_id = $2`, [shopId, externalOrderId]);
+    return row && toOrderRecord(row);
+  }
+
+  /** Writes status, paid total, shipping time and snapshot (money totals are the engine's, see CaseChangeRepository). */
+  async save(tx: Tx, order: OrderRecord, now: Date): Promise<OrderRecord> {
+    try {
+      const [row] = await tx.query(
+        `UPDATE orders SET status = $2, paid_total = $3, shipped_at = $4, snapshot = $5, updated_at = $6 WHERE id = $1 RETURNING *`,
+        [order.id, order.status, order.paidTotal, order.shippedAt, order.snapshot, now],
+      );
+      return toOrderRecord(row);
+    } catch (error) {
+      if (isCheckViolation(error, 'orders_money_check')) throw new MoneyConstraintError('paid total below refunded and reserved money');
+      throw error;
+    }
+  }
 }

@@ -6,7 +6,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -14,11 +14,18 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { IsTimestamp } from '../../common/is-timestamp.js';
 import { GOODS_KINDS, ORDER_STATUSES, type GoodsKind, type OrderStatus } from '../../orders/order.types.js';
+import { isReasonCode } from '../../reasons/reason-catalog.js';
+import { REASON_CODES } from '../../reasons/reason.types.js';
 import { PLATFORMS, type Platform } from '../../shops/shop.entity.js';
 import { CASE_TYPES, type CaseType } from '../machine/case.types.js';
+
+/** How our reason codes look: a value like this is meant as one of them, and a typo must not become `other`. */
+const OWN_CODE_SHAPE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 /** Largest accepted amount in minor units: 100 billion yuan, far inside exact integer range. */
 export const MAX_MONEY = 10_000_000_000_000;
@@ -75,7 +82,7 @@ export class OrderSnapshotDto {
 
   @ApiPropertyOptional({ example: '2026-11-01T08:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   shippedAt?: string;
 
   @ApiProperty({ type: [OrderItemDto] })
@@ -128,9 +135,21 @@ export class OpenCaseDto {
   @Length(1, 100)
   platformCaseId?: string;
 
-  @ApiProperty({ example: '商品质量问题', description: 'Our reason code, or the platform’s reason code or label as filed' })
+  @ApiProperty({
+    example: '商品质量问题',
+    description:
+      'Our reason code (see GET /v1/reasons), or the platform’s reason text as the buyer filed it. An unknown text is filed as `other` ' +
+      'and kept as `platformReason`; a value written like one of our codes (lower-case words joined by `_`) must be one of them.',
+  })
   @IsString()
   @Length(1, 200)
+  @ValidateBy({
+    name: 'isKnownReasonCode',
+    validator: {
+      validate: (value) => typeof value !== 'string' || !OWN_CODE_SHAPE.test(value) || isReasonCode(value),
+      defaultMessage: () => `reasonCode is not one of our reason codes: ${REASON_CODES.join(', ')}`,
+    },
+  })
   reasonCode: string;
 
   @ApiPropertyOptional({ example: '鞋底开胶了' })
@@ -146,17 +165,19 @@ export class OpenCaseDto {
   requestedAmount: number;
 
   @ApiProperty({ example: '2026-11-02T09:00:00Z', description: 'When the buyer filed the request on the platform: the 48 h clock starts here' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   requestedAt: string;
 
   @ApiProperty({ type: BuyerDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => BuyerDto)
   buyer: BuyerDto;
 
   @ApiProperty({ type: OrderSnapshotDto })
   @IsDefined()
+  @IsObject()
   @ValidateNested()
   @Type(() => OrderSnapshotDto)
   order: OrderSnapshotDto;

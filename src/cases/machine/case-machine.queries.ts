@@ -159,3 +159,18 @@ export function timerPlan(actions: readonly ActionLike[]): TimerPlan {
   }
   return { schedule: [...schedule.values()], cancel: [...cancel] };
 }
+
+/** The order facts the rules read (amount caps, return eligibility), as the order system last reported them. */
+export interface OrderFacts {
+  paidAmount: number;
+  orderShipped: boolean;
+  specialGoods: boolean;
+}
+
+/**
+ * The same state with the order's current facts in its context: no transition, no timer, nothing raised.
+ * Events after it are judged against the order as it now stands.
+ */
+export function withOrderFacts(snapshot: CaseSnapshot, facts: OrderFacts): CaseSnapshot {
+  return caseMachine.resolveState({ value: snapshot.value, context: { ...snapshot.context, ...facts } });
+}

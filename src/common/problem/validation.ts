@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ProblemException, type ProblemFieldError } from './problem.exception.js';
 
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): ProblemFieldError[] {
@@ -24,7 +24,7 @@ export class ValidationProblem extends ProblemException {
 
 /** Whitelists DTO fields, refuses unknown ones, converts types, and answers problem details. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StorableValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -32,4 +32,41 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new ValidationProblem(flattenValidationErrors(errors)),
   });
+}
+
+const MAX_REPORTED = 20;
+
+/**
+ * Values JSON can carry but PostgreSQL and the audit chain cannot: numbers that overflowed to Infinity
+ * while parsing (`1e400`) and strings with U+0000. Found anywhere in a body, they answer 400 naming the
+ * field, before the body is fingerprinted, validated or stored.
+ */
+export function unstorableFields(value: unknown, path = '', found: ProblemFieldError[] = []): ProblemFieldError[] {
+  if (found.length >= MAX_REPORTED) return found;
+  const field = path || '(body)';
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    found.push({ field, message: `${field} must be a finite number` });
+  } else if (typeof value === 'string' && value.includes('\u0000')) {
+    found.push({ field, message: `${field} must not contain the NUL character` });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => unstorableFields(item, path ? `${path}.${index}` : String(index), found));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.includes('\u0000')) found.push({ field: path || '(body)', message: 'property names must not contain the NUL character' });
+      else unstorableFields(item, path ? `${path}.${key}` : key, found);
+    }
+  }
+  return found;
+}
+
+export function assertStorableJson(body: unknown): void {
+  const problems = unstorableFields(body);
+  if (problems.length > 0) throw new ValidationProblem(problems);
+}
+
+class StorableValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') assertStorableJson(value);
+    return super.transform(value, metadata);
+  }
 }

@@ -1,0 +1,86 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { Allow, ShopCaller } from '../common/auth/access.decorator.js';
+import type { ShopPrincipal } from '../common/auth/principal.js';
+import { PaginationException } from '../common/pagination.js';
+import { ChangesQueryDto } from './changes-query.dto.js';
+import { ChangesRepository, type ChangeRow, type FeedPosition } from './changes.repository.js';
+
+function encodePosition(position: FeedPosition): string {
+  return Buffer.from(`${position.feedKey}.${position.caseId}.${position.seq}`, 'utf8').toString('base64url');
+}
+
+function decodePosition(cursor: string | undefined): FeedPosition | undefined {
+  if (cursor === undefined) return undefined;
+  const match = /^(\d{1,19})\.([0-9a-f-]{36})\.(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new PaginationException('INVALID_CURSOR', 'Pass back the nextCursor of a previous page unchanged.');
+  return { feedKey: match[1], caseId: match[2], seq: Number(match[3]) };
+}
+
+function toChange(row: ChangeRow) {
+  return {
+    caseId: row.case_id,
+    version: row.seq,
+    type: row.type,
+    fromState: row.from_state,
+    toState: row.to_state,
+    at: row.at.toISOString(),
+    actor: { kind: row.actor_kind, id: row.actor_id },
+    orderId: row.order_id,
+    platformCaseId: row.platform_case_id,
+    payload: row.payload,
+  };
+}
+
+@ApiTags('changes')
+@Controller('v1/changes')
+export class ChangesController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly changes: ChangesRepository,
+  ) {}
+
+  @Get()
+  @Allow('integration', 'supervisor', 'auditor')
+  @ApiOperation({
+    summary: 'Every case change of the shop, in commit order, from a cursor: poll it to catch up on missed webhooks',
+    description:
+      'Start without a cursor; keep the `nextCursor` of every page (also of an empty one) and pass it back. Each change ' +
+      '(an accepted case event, including deadlines fired by the service and order updates) appears exactly once, and the ' +
+      'changes of one case in their order (`version`). `hasMore: false` means you are up to date; poll again later with the same cursor.',
+  })
+  @ApiOkResponse({
+    description: 'A page of changes',
+    schema: {
+      example: {
+        items: [
+          {
+            caseId: '0b7c2f0e-3b8f-4a53-9d54-2f1f1e9b7a10',
+            version: 2,
+            type: 'CONTACT_BUYER',
+            fromState: 'open.contact',
+            toState: 'open.verify',
+            at: '2026-11-20T09:30:00.000Z',
+            actor: { kind: 'agent', id: '6f1c…' },
+            orderId: '3921837712345678',
+            platformCaseId: 'TB-RF-20261120-0001',
+            payload: { note: '已电话联系买家' },
+          },
+        ],
+        nextCursor: 'MTIzNDUuMGI3YzJmMGUtM2I4Zi00YTUzLTlkNTQtMmYxZjFlOWI3YTEwLjI',
+        hasMore: false,
+      },
+    },
+  })
+  async list(@ShopCaller() caller: ShopPrincipal, @Query() query: ChangesQueryDto) {
+    const after = decodePosition(query.cursor);
+    const rows = await this.changes.page(this.dataSource.manager, caller.shopId, after, query.limit + 1);
+    const hasMore = rows.length > query.limit;
+    const page = hasMore ? rows.slice(0, query.limit) : rows;
+    const last = page[page.length - 1];
+    const position = last ? { feedKey: last.feed_key, caseId: last.case_id, seq: last.seq } : after;
+    return { items: page.map(toChange), nextCursor: position ? encodePosition(position) : null, hasMore };
+  }
+}

@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { ChangesController } from './changes.controller.js';
+import { ChangesRepository } from './changes.repository.js';
+
+@Module({ controllers: [ChangesController], providers: [ChangesRepository] })
+export class ChangesModule {}

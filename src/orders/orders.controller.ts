@@ -1,0 +1,82 @@
+import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
+import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
+import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
+import { CaseEngine, type Actor } from '../cases/case-engine.js';
+import { CaseException } from '../cases/case.problems.js';
+import { UpdateOrderDto } from './dto/update-order.dto.js';
+import { refundableOf, type OrderRecord } from './order.types.js';
+import { OrdersRepository } from './orders.repository.js';
+
+function toOrderView(order: OrderRecord, cases: Array<{ id: string; state: string; version: number }>) {
+  return {
+    orderId: order.externalOrderId,
+    status: order.status,
+    currency: order.currency,
+    paidTotal: order.paidTotal,
+    reservedTotal: order.reservedTotal,
+    refundedTotal: order.refundedTotal,
+    refundable: refundableOf(order),
+    shippedAt: order.shippedAt?.toISOString() ?? null,
+    items: order.snapshot.items,
+    cases,
+  };
+}
+
+@ApiTags('orders')
+@Controller('v1/orders')
+export class OrdersController {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly engine: CaseEngine,
+    private readonly orders: OrdersRepository,
+  ) {}
+
+  @Get(':orderId')
+  @Allow('integration', ...ANY_AGENT)
+  @ApiOperation({ summary: 'An order as last reported, its money totals and its cases (by the order system’s order id)' })
+  async get(@ShopCaller() caller: ShopPrincipal, @Param('orderId') orderId: string) {
+    const order = await this.orders.findByExternalId(this.dataSource.manager, caller.shopId, orderId);
+    if (!order) throw new CaseException('ORDER_NOT_FOUND', `No case has been opened for order ${orderId}.`);
+    return this.view(caller.shopId, order);
+  }
+
+  @Patch(':orderId')
+  @Allow('integration')
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Report an order’s status, paid total, shipping time or items; its open cases judge later events against it',
+    description:
+      'Each case of the order that is not archived records an `ORDER_UPDATED` event (a new version, in the change feed). ' +
+      'A report that changes nothing writes nothing. Statuses only move forward (409 `ORDER_STATUS_REGRESSION`); a paid total ' +
+      'below the refunded and reserved money is refused (409 `ORDER_MONEY_CONFLICT`); an order without any case is 404 `ORDER_NOT_FOUND`.',
+  })
+  @ApiBody({
+    type: UpdateOrderDto,
+    examples: {
+      delivered: { value: { status: 'delivered' } },
+      shipped: { value: { status: 'shipped', shippedAt: '2026-11-20T09:30:00Z' } },
+      priceChange: { value: { paidTotal: 25900 } },
+    },
+  })
+  async update(@ShopCaller() caller: ShopPrincipal, @Param('orderId') orderId: string, @Body() body: UpdateOrderDto) {
+    const { order } = await this.engine.updateOrder({
+      shopId: caller.shopId,
+      externalOrderId: orderId,
+      patch: { ...body, items: body.items?.map((item) => ({ ...item })) },
+      actor: actorOf(caller) as Actor,
+    });
+    return this.view(caller.shopId, order);
+  }
+
+  private async view(shopId: string, order: OrderRecord) {
+    const cases: Array<{ id: string; state: string; version: number }> = await this.dataSource.query(
+      `SELECT id, state, version FROM cases WHERE shop_id = $1 AND order_id = $2 ORDER BY opened_at, id`,
+      [shopId, order.id],
+    );
+    return toOrderView(order, cases);
+  }
+}

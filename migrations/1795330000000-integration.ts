@@ -44,7 +44,8 @@ export class Integration1795330000000 implements MigrationInterface {
         event_type text NOT NULL,
         payload json NOT NULL,
         created_at timestamptz(3) NOT NULL,
-        -- Retries stop WEBHOOK_RETRY_HOURS after this: the creation, or the last redeliver call.
+        -- Retries stop WEBHOOK_RETRY_HOURS after this: the first attempt (a message waiting behind an earlier one of
+        -- its case loses no time), reset by a redeliver call.
         retry_from timestamptz(3) NOT NULL,
         status text NOT NULL DEFAULT 'pending',
         attempts integer NOT NULL DEFAULT 0,

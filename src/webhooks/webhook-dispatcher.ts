@@ -143,7 +143,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
          ORDER BY m.next_attempt_at, m.id
          LIMIT $2
          FOR UPDATE OF m SKIP LOCKED)
-       UPDATE webhook_messages m SET attempts = m.attempts + 1, last_attempt_at = $1, next_attempt_at = $3
+       UPDATE webhook_messages m SET attempts = m.attempts + 1, last_attempt_at = $1, next_attempt_at = $3,
+         retry_from = CASE WHEN m.attempts = 0 THEN $1 ELSE m.retry_from END
        FROM due, webhook_endpoints w
        WHERE m.id = due.id AND w.id = m.endpoint_id
        RETURNING m.id::text AS id, m.event_id, m.payload::text AS payload, m.attempts, m.retry_from, w.url, w.secret`,

@@ -133,7 +133,7 @@ export class WebhooksRepository {
    */
   async redeliver(tx: Tx, shopId: string, id: string, now: Date): Promise<boolean> {
     const [, count] = await tx.query(
-      `UPDATE webhook_messages SET status = 'pending', next_attempt_at = $3, retry_from = $3, delivered_at = NULL, failed_at = NULL
+      `UPDATE webhook_messages SET status = 'pending', next_attempt_at = $3, retry_from = $3, attempts = 0, delivered_at = NULL, failed_at = NULL
        WHERE id = $1 AND shop_id = $2`,
       [id, shopId, now],
     );

@@ -48,6 +48,7 @@ export async function startTestInstance(
     DB_POOL_SIZE: '5',
     DB_CONNECT_RETRIES: '0',
     TIMER_SWEEPER_ENABLED: 'false',
+    WEBHOOK_DISPATCHER_ENABLED: 'false',
     ...envOverrides,
   });
   const clock = new ManualClock();

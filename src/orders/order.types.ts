@@ -1,3 +1,5 @@
+import canonicalize from 'canonicalize';
+
 export const ORDER_STATUSES = ['unshipped', 'shipped', 'delivered', 'completed', 'closed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
@@ -86,6 +88,7 @@ export function patchOrder(order: OrderRecord, patch: OrderPatch): { next: Order
   if ((next.shippedAt?.getTime() ?? null) !== (order.shippedAt?.getTime() ?? null)) {
     changes.shippedAt = { from: order.shippedAt?.toISOString() ?? null, to: next.shippedAt?.toISOString() ?? null };
   }
-  if (patch.items && JSON.stringify(patch.items) !== JSON.stringify(order.snapshot.items)) changes.items = { from: order.snapshot.items, to: patch.items };
+  // Stored items come back from jsonb with their keys reordered: compare canonical forms.
+  if (patch.items && canonicalize(patch.items) !== canonicalize(order.snapshot.items)) changes.items = { from: order.snapshot.items, to: patch.items };
   return { next, changes };
 }

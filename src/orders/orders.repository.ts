@@ -73,7 +73,8 @@ export class OrdersRepository {
   /** Writes status, paid total, shipping time and snapshot (money totals are the engine's, see CaseChangeRepository). */
   async save(tx: Tx, order: OrderRecord, now: Date): Promise<OrderRecord> {
     try {
-      const [row] = await tx.query(
+      // An UPDATE answers [rows, count].
+      const [[row]] = await tx.query(
         `UPDATE orders SET status = $2, paid_total = $3, shipped_at = $4, snapshot = $5, updated_at = $6 WHERE id = $1 RETURNING *`,
         [order.id, order.status, order.paidTotal, order.shippedAt, order.snapshot, now],
       );

@@ -305,17 +305,13 @@ export class CaseEngine {
     }
   }
 
+  /** The order as on file (recorded by the first case of it), locked. */
   private async upsertOrder(tx: Tx, command: OpenCaseCommand, now: Date): Promise<OrderRecord> {
-    try {
-      const order = await this.orders.upsertLocked(tx, command.shopId, command.order, now);
-      if (order.currency !== command.order.currency) {
-        throw new CaseException('CURRENCY_MISMATCH', `Order ${order.externalOrderId} is in ${order.currency}.`);
-      }
-      return order;
-    } catch (error) {
-      if (error instanceof MoneyConstraintError) throw new CaseException('ORDER_MONEY_CONFLICT', error.message);
-      throw error;
+    const order = await this.orders.upsertLocked(tx, command.shopId, command.order, now);
+    if (order.currency !== command.order.currency) {
+      throw new CaseException('CURRENCY_MISMATCH', `Order ${order.externalOrderId} is in ${order.currency}.`);
     }
+    return order;
   }
 
   /** Computes the new record, money delta, timer rows and chained audit event of one accepted event. */

@@ -39,25 +39,20 @@ export class MoneyConstraintError extends Error {}
 @Injectable()
 export class OrdersRepository {
   /**
-   * Records the order as last reported and returns it locked (the upsert takes the row lock), so
-   * concurrent cases of one order serialise on it.
+   * Records an order the first time a case of it is opened and returns it locked (the statement takes the
+   * row lock), so concurrent cases of one order serialise on it. An order already on file is returned as
+   * it stands: later intakes may carry an older snapshot, and changes come through `PATCH /v1/orders`
+   * (CaseEngine.updateOrder), which keeps statuses moving forward and tells the order's open cases.
    */
   async upsertLocked(tx: Tx, shopId: string, order: OrderSnapshot, now: Date): Promise<OrderRecord> {
-    try {
-      const [row] = await tx.query(
-        `INSERT INTO orders (shop_id, external_order_id, currency, status, paid_total, shipped_at, snapshot, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-         ON CONFLICT (shop_id, external_order_id) DO UPDATE
-           SET status = EXCLUDED.status, paid_total = EXCLUDED.paid_total, shipped_at = EXCLUDED.shipped_at,
-               snapshot = EXCLUDED.snapshot, updated_at = EXCLUDED.updated_at
-         RETURNING *`,
-        [shopId, order.orderId, order.currency, order.status, order.paidTotal, order.shippedAt ?? null, order, now],
-      );
-      return toOrderRecord(row);
-    } catch (error) {
-      if (isCheckViolation(error, 'orders_money_check')) throw new MoneyConstraintError('paid total below refunded and reserved money');
-      throw error;
-    }
+    const [row] = await tx.query(
+      `INSERT INTO orders (shop_id, external_order_id, currency, status, paid_total, shipped_at, snapshot, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+       ON CONFLICT (shop_id, external_order_id) DO UPDATE SET updated_at = orders.updated_at
+       RETURNING *`,
+      [shopId, order.orderId, order.currency, order.status, order.paidTotal, order.shippedAt ?? null, order, now],
+    );
+    return toOrderRecord(row);
   }
 
   async lockByExternalId(tx: Tx, shopId: string, externalOrderId: string): Promise<OrderRecord | undefined> {

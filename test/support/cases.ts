@@ -57,3 +57,61 @@ export async function send(t: TestApp, token: string, caseId: string, event: Rec
 export function sweeperOf(t: Pick<TestApp, 'app'>): TimerSweeper {
   return t.app.get(TimerSweeper);
 }
+
+/** One item of `GET /v1/changes`. */
+export interface ChangeItem {
+  caseId: string;
+  version: number;
+  type: string;
+  fromState: string | null;
+  toState: string;
+  at: string;
+  actor: { kind: string; id: string };
+  orderId: string;
+  platformCaseId: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface ChangesPage {
+  items: ChangeItem[];
+  nextCursor: string | null;
+  hasMore: boolean;
+}
+
+/** One page of the change feed; throws unless it answered 200. */
+export async function changesPage(t: TestApp, token: string, cursor?: string | null, limit = 100): Promise<ChangesPage> {
+  const query: Record<string, string | number> = { limit };
+  if (cursor) query.cursor = cursor;
+  const res = await t.http.get('/v1/changes').query(query).set(bearer(token));
+  if (res.status !== 200) throw new Error(`GET /v1/changes: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/**
+ * Reads the change feed from `cursor` (none: from the start), page by page, until at least `expected`
+ * items arrived and the feed says it has no more, or `timeoutMs` passed. A change is listed only once
+ * every older transaction of the whole PostgreSQL server has ended (see ChangesRepository), so with other
+ * files running on the same server it may show up a little late: an empty or short page is read again
+ * from the same cursor. Returns what arrived (maybe fewer than expected: the caller asserts), the cursor to
+ * continue from and every page read.
+ */
+export async function readChangesUntil(
+  t: TestApp,
+  token: string,
+  options: { expected: number; cursor?: string | null; limit?: number; timeoutMs?: number },
+): Promise<{ items: ChangeItem[]; cursor: string | null; pages: ChangesPage[] }> {
+  const { expected, limit = 100, timeoutMs = 10_000 } = options;
+  let cursor = options.cursor ?? null;
+  const items: ChangeItem[] = [];
+  const pages: ChangesPage[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const page = await changesPage(t, token, cursor, limit);
+    pages.push(page);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? cursor;
+    if (page.hasMore && Date.now() < deadline) continue;
+    if (items.length >= expected || Date.now() >= deadline) return { items, cursor, pages };
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

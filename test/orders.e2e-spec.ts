@@ -279,7 +279,7 @@ describe('order updates (GET/PATCH /v1/orders/:orderId)', () => {
     const second = await openCase(t, key, { requestedAmount: 15000, order: { orderId } });
     const order = (await getOrder(orderId)).body;
     expect(order).toMatchObject({ status: 'delivered', paidTotal: 20000 });
-    expect(order.cases.map((c: { id: string }) => c.id)).toEqual([first.id, second.id]);
+    expect(order.cases.map((c: { id: string }) => c.id).sort()).toEqual([first.id, second.id].sort());
     const timeline = await timelineOf(first.id);
     expect(timeline.map((e) => e.type)).toEqual(['CASE_OPENED', 'ORDER_UPDATED']);
   }, TIMEOUT);

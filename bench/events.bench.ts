@@ -1,13 +1,12 @@
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startBenchServer } from './support/bench-db.js';
 import { replay, type RecordedSession } from './support/pg-recorder.js';
+import { startService, waitUntilReady } from './support/service.js';
 import { seedOpenCases } from './support/seed.js';
 
 /**
@@ -20,8 +19,6 @@ import { seedOpenCases } from './support/seed.js';
  */
 const REQUESTS = Number(process.argv[2] ?? 20_000);
 const CONNECTIONS = Number(process.argv[3] ?? 32);
-const here = fileURLToPath(new URL('.', import.meta.url));
-const mainJs = join(here, '../src/main.js');
 
 async function main(): Promise<void> {
   const server = await startBenchServer();
@@ -95,37 +92,6 @@ async function load(url: string, caseIds: string[], token: string, recordFile?: 
     service.kill('SIGTERM');
     await new Promise((resolve) => service.once('exit', resolve));
   }
-}
-
-function startService(url: string, port: number, recordFile?: string): ChildProcess {
-  const profile = process.env.BENCH_PROFILE_DIR && !recordFile ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const args = recordFile ? ['--import', join(here, 'support/record-preload.js'), mainJs] : [...profile, mainJs];
-  return spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      ADMIN_TOKEN: randomBytes(24).toString('hex'),
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      TIMER_SWEEPER_ENABLED: 'false',
-      DB_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '10',
-      ...(recordFile ? { BENCH_RECORD_FILE: recordFile } : {}),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-async function waitUntilReady(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the service did not become ready');
 }
 
 async function verify(url: string, expected: number): Promise<void> {

@@ -113,7 +113,10 @@ export class CaseEngine {
     try {
       return await this.transactions.run((tx) => this.openIn(tx, command));
     } catch (error) {
-      if (command.platformCaseId && isUniqueViolation(error, 'cases_platform_case_key')) {
+      // The unique index finds a platform case opened before (no lookup first: that costs every intake a
+      // statement). A refusal is checked against it too: a retry of an opened case gets the case, not
+      // a rule its order no longer meets because the case itself reserved money.
+      if (command.platformCaseId && (isUniqueViolation(error, 'cases_platform_case_key') || error instanceof CaseException)) {
         const existing = await this.transactions.run((tx) => this.existing(tx, command));
         if (existing) return { record: existing, created: false };
       }
@@ -231,8 +234,6 @@ export class CaseEngine {
   }
 
   private async openIn(tx: Tx, command: OpenCaseCommand): Promise<{ record: CaseWithContext; created: boolean }> {
-    const existing = await this.existing(tx, command);
-    if (existing) return { record: existing, created: false };
     const now = this.clock.now();
     const order = await this.upsertOrder(tx, command, now);
     this.assertEligible(command, order);
@@ -288,8 +289,11 @@ export class CaseEngine {
     if (due.length > 0) {
       const row = await this.cases.lockRow(tx, command.shopId, opened.after.id);
       await this.fireTimersIn(tx, due.map((timer) => ({ timer, caseRow: row! })));
+      return { record: (await this.cases.loadWithContext(tx, command.shopId, opened.after.id, false))!, created: true };
     }
-    return { record: (await this.cases.loadWithContext(tx, command.shopId, opened.after.id, false))!, created: true };
+    // Opening moves no money: the case as written, the order as locked, the timers as scheduled.
+    const timers = [...opened.schedule].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.timerId.localeCompare(b.timerId));
+    return { record: { record: opened.after, order, timers }, created: true };
   }
 
   private assertEligible(command: OpenCaseCommand, order: OrderRecord): void {

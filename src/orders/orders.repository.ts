@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { int8 } from '../database/bigint.js';
 import { isCheckViolation } from '../database/pg-errors.js';
@@ -46,11 +47,12 @@ export class OrdersRepository {
    */
   async upsertLocked(tx: Tx, shopId: string, order: OrderSnapshot, now: Date): Promise<OrderRecord> {
     const [row] = await tx.query(
-      `INSERT INTO orders (shop_id, external_order_id, currency, status, paid_total, shipped_at, snapshot, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+      `INSERT INTO orders (id, shop_id, external_order_id, currency, status, paid_total, shipped_at, snapshot, created_at, updated_at)
+       VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8, $8)
        ON CONFLICT (shop_id, external_order_id) DO UPDATE SET updated_at = orders.updated_at
        RETURNING *`,
-      [shopId, order.orderId, order.currency, order.status, order.paidTotal, order.shippedAt ?? null, order, now],
+      // The id is ours, like a case's: the statement carries everything, so it can be replayed as sent.
+      [shopId, order.orderId, order.currency, order.status, order.paidTotal, order.shippedAt ?? null, order, now, randomUUID()],
     );
     return toOrderRecord(row);
   }

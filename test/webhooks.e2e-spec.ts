@@ -359,4 +359,19 @@ describe('webhooks', () => {
       await database.drop();
     }
   });
+
+  it('should document the integration endpoints in OpenAPI with examples', async () => {
+    const { paths } = (await t.http.get('/docs/json')).body;
+    for (const path of ['/v1/cases', '/v1/orders/{orderId}', '/v1/changes', '/v1/webhooks/endpoints', '/v1/webhooks/messages/{messageId}/redeliver']) {
+      expect(paths).toHaveProperty([path]);
+    }
+    const examplesOf = (operation: { requestBody?: { content: Record<string, { examples?: object }> } }) =>
+      Object.keys(operation.requestBody?.content['application/json'].examples ?? {});
+    expect(examplesOf(paths['/v1/cases'].post)).toEqual(['refund', 'return']);
+    expect(examplesOf(paths['/v1/orders/{orderId}'].patch)).toEqual(expect.arrayContaining(['delivered', 'priceChange']));
+    expect(examplesOf(paths['/v1/webhooks/endpoints'].post)).toEqual(expect.arrayContaining(['all', 'money']));
+    expect(examplesOf(paths['/v1/cases/{caseId}/events'].post)).toEqual(expect.arrayContaining(['refundExecuted', 'returnShipped']));
+    expect(paths['/v1/changes'].get.responses['200'].content['application/json'].schema.example.items[0]).toHaveProperty('version');
+    expect(paths['/v1/webhooks/endpoints'].post.description).toContain('webhook-signature');
+  });
 });

@@ -30,6 +30,50 @@ export class CasesController {
   @Allow('integration', 'agent', 'supervisor')
   @Idempotent({ required: true })
   @ApiOperation({ summary: 'Open a case from a platform request with its order snapshot; the same platform case id returns the existing case (200)' })
+  @ApiBody({
+    type: OpenCaseDto,
+    examples: {
+      refund: {
+        summary: 'A refund for a quality problem (platform reason text)',
+        value: {
+          platformCaseId: 'TB-RF-20261120-0001',
+          type: 'refund',
+          reasonCode: '商品质量问题',
+          buyerText: '鞋底开胶了',
+          requestedAmount: 29900,
+          requestedAt: '2026-11-20T09:00:00Z',
+          buyer: { id: 'tb_buyer_8812', nickname: '小明', phone: '13800138000', address: '浙江省杭州市余杭区文一西路 969 号' },
+          order: {
+            orderId: '3921837712345678',
+            status: 'shipped',
+            paidTotal: 29900,
+            currency: 'CNY',
+            shippedAt: '2026-11-18T08:00:00Z',
+            items: [{ sku: 'SKU-RED-42', title: '男士运动鞋 红色 42码', quantity: 1, unitPrice: 29900, goodsKind: 'standard' }],
+          },
+        },
+      },
+      return: {
+        summary: 'A return, our reason code',
+        value: {
+          platformCaseId: 'PDD-RT-88120',
+          platform: 'pinduoduo',
+          type: 'return',
+          reasonCode: 'not_as_described',
+          requestedAmount: 5900,
+          requestedAt: '2026-11-20T09:00:00Z',
+          buyer: { id: 'pdd_7781' },
+          order: {
+            orderId: '261120-5519',
+            status: 'delivered',
+            paidTotal: 11800,
+            shippedAt: '2026-11-16T02:00:00Z',
+            items: [{ sku: 'MUG-BLUE', title: '陶瓷马克杯 蓝色', quantity: 2, unitPrice: 5900 }],
+          },
+        },
+      },
+    },
+  })
   async open(@ShopCaller() caller: ShopPrincipal, @Body() body: OpenCaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const { view, created } = await this.cases.open(caller, body);
     reply.status(created ? 201 : 200).header('etag', `"${view.version}"`).header('location', `/v1/cases/${view.id}`);

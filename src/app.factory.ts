@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -29,6 +30,8 @@ export async function createApp(input: Omit<AppOptions, 'logger'> & { logger?: A
       directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
     },
   });
+  // Limits are set per upload (see receiveUpload); files are streamed, never buffered whole.
+  await app.register(multipart, { limits: { fileSize: options.env.EVIDENCE_MAX_BYTES, files: 1 } });
   app.useGlobalPipes(createValidationPipe());
 
   const document = SwaggerModule.createDocument(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions.js';
-import { chainHash, GENESIS_HASH, type AuditRecord, type ChainedAuditRecord } from './audit-chain.js';
+import type { AuditRecord, ChainedAuditRecord } from './audit-chain.js';
+import { ChainVerifier, VERIFY_SQL, type VerifyRow } from './chain-verifier.js';
 
 /** One timeline entry: the chained record without the ids the caller already knows. */
 export type AuditEventView = Omit<ChainedAuditRecord, 'shopId' | 'caseId'>;
@@ -30,15 +31,10 @@ export class AuditRepository {
 
   /** Recomputes the chain of one case; returns the first broken link, if any. */
   async verifyCase(tx: Tx, shopId: string, caseId: string): Promise<{ events: number; firstBroken: { seq: number; reason: string } | null }> {
-    const rows: AuditRow[] = await tx.query(`SELECT * FROM case_events WHERE case_id = $1 AND shop_id = $2 ORDER BY seq`, [caseId, shopId]);
-    let prev = GENESIS_HASH;
-    for (const [index, row] of rows.entries()) {
-      if (row.seq !== index + 1) return { events: rows.length, firstBroken: { seq: row.seq, reason: `expected seq ${index + 1}` } };
-      if (row.prev_hash !== prev) return { events: rows.length, firstBroken: { seq: row.seq, reason: 'prev_hash does not match the previous hash' } };
-      if (chainHash(prev, recordOf(row)) !== row.hash) return { events: rows.length, firstBroken: { seq: row.seq, reason: 'hash does not match the content' } };
-      prev = row.hash;
-    }
-    return { events: rows.length, firstBroken: null };
+    const verifier = new ChainVerifier();
+    for (const row of (await tx.query(VERIFY_SQL, [shopId, caseId])) as VerifyRow[]) verifier.add(row);
+    const result = verifier.finish();
+    return { events: result.eventsChecked, firstBroken: result.firstBroken && { seq: result.firstBroken.seq, reason: result.firstBroken.reason } };
   }
 }
 

@@ -68,6 +68,15 @@ export interface CaseCommand {
   expectedVersion?: number;
 }
 
+/** A fact recorded on a case without moving its machine (evidence added, …): `{ type, ...payload }`. */
+export interface RecordCommand {
+  shopId: string;
+  caseId: string;
+  event: { type: string } & Record<string, unknown>;
+  actor: Actor;
+  expectedVersion?: number;
+}
+
 export interface OrderUpdateCommand {
   shopId: string;
   externalOrderId: string;
@@ -133,11 +142,7 @@ export class CaseEngine {
     const loaded = await this.cases.loadWithContext(tx, command.shopId, command.caseId, true);
     if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${command.caseId}.`);
     const current = loaded.record;
-    if (command.expectedVersion !== undefined && command.expectedVersion !== current.version) {
-      throw new CaseException('VERSION_MISMATCH', `You saw version ${command.expectedVersion}; the case is at version ${current.version}.`, {
-        currentVersion: current.version,
-      });
-    }
+    this.assertVersion(command.expectedVersion, current.version);
     const result = applyCaseEvent(restoreSnapshot(current.snapshot), command.event);
     if (!result.accepted) {
       if (result.reason === 'not_allowed_in_state') {
@@ -158,6 +163,26 @@ export class CaseEngine {
         ...change.schedule,
       ].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime()),
     };
+  }
+
+  /**
+   * Appends an event that records a fact about the case without a transition, with the same lock,
+   * version check, hash chain and version bump as every change. `check` sees the locked case and may
+   * refuse by throwing; it returns what to add to the event (computed under the lock).
+   */
+  async recordIn(
+    tx: Tx,
+    command: RecordCommand,
+    check?: (loaded: CaseWithContext) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void,
+  ): Promise<CaseWithContext> {
+    const loaded = await this.cases.loadWithContext(tx, command.shopId, command.caseId, true);
+    if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${command.caseId}.`);
+    this.assertVersion(command.expectedVersion, loaded.record.version);
+    const extra = (await check?.(loaded)) ?? {};
+    const current = loaded.record;
+    const change = this.change(current, { ...command.event, ...extra }, command.actor, restoreSnapshot(current.snapshot), []);
+    await this.write(tx, [change]);
+    return { ...loaded, record: change.after };
   }
 
   /**
@@ -225,6 +250,12 @@ export class CaseEngine {
       await this.write(tx, updates);
       return { order: saved, cases: updates.map((u) => u.after) };
     });
+  }
+
+  private assertVersion(expected: number | undefined, current: number): void {
+    if (expected !== undefined && expected !== current) {
+      throw new CaseException('VERSION_MISMATCH', `You saw version ${expected}; the case is at version ${current}.`, { currentVersion: current });
+    }
   }
 
   private async existing(tx: Tx, command: OpenCaseCommand): Promise<CaseWithContext | undefined> {

@@ -13,8 +13,12 @@ const RULE_TITLES: Record<CaseRuleKey, string> = {
   AMOUNT_EXCEEDS_REQUESTED: 'The amount is more than the buyer requested',
   REFUND_AMOUNT_MISMATCH: 'The executed refund does not match the approved amount',
   EVIDENCE_WINDOW_CLOSED: 'The evidence window has closed',
+  EVIDENCE_ALREADY_SUBMITTED: 'The evidence package has already been submitted',
   AUTO_APPROVAL_NOT_APPLICABLE: 'This case type is never auto-approved',
 };
+
+/** Refusals that conflict with where the case stands rather than with what the request says. */
+const RULE_STATUS: Partial<Record<CaseRuleKey, number>> = { EVIDENCE_WINDOW_CLOSED: 409, EVIDENCE_ALREADY_SUBMITTED: 409 };
 
 export const CaseException = defineProblems('CaseException', {
   CASE_NOT_FOUND: { status: 404, title: 'Case not found' },
@@ -31,7 +35,7 @@ export const CaseException = defineProblems('CaseException', {
   ORDER_MONEY_CONFLICT: { status: 409, title: 'The reported paid total is below what is already refunded or reserved' },
   ORDER_NOT_FOUND: { status: 404, title: 'No case has been opened for this order' },
   ORDER_STATUS_REGRESSION: { status: 409, title: 'An order status cannot go back' },
-  ...(Object.fromEntries(CASE_RULE_KEYS.map((key) => [key, { status: 422, title: RULE_TITLES[key] }])) as Record<
+  ...(Object.fromEntries(CASE_RULE_KEYS.map((key) => [key, { status: RULE_STATUS[key] ?? 422, title: RULE_TITLES[key] }])) as Record<
     CaseRuleKey,
     { status: number; title: string }
   >),

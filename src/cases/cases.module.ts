@@ -1,20 +1,16 @@
 import { Module } from '@nestjs/common';
-import { AuditRepository } from '../audit/audit.repository.js';
-import { OrdersRepository } from '../orders/orders.repository.js';
+import { EvidenceModule } from '../evidence/evidence.module.js';
 import { ShopsModule } from '../shops/shops.module.js';
 import { TimerSweeper } from '../timers/timer-sweeper.js';
-import { TimersRepository } from '../timers/timers.repository.js';
-import { CaseChangeRepository } from './case-change.repository.js';
-import { CaseEngine } from './case-engine.js';
-import { CaseRepository } from './case.repository.js';
+import { CaseEngineModule } from './case-engine.module.js';
 import { CasesController } from './cases.controller.js';
 import { CasesService } from './cases.service.js';
 import { MachineController } from './machine.controller.js';
 
 @Module({
-  imports: [ShopsModule],
+  imports: [ShopsModule, CaseEngineModule, EvidenceModule],
   controllers: [CasesController, MachineController],
-  providers: [CaseEngine, CasesService, CaseRepository, CaseChangeRepository, OrdersRepository, TimersRepository, AuditRepository, TimerSweeper],
-  exports: [CaseEngine, CasesService, CaseRepository, OrdersRepository, TimersRepository, AuditRepository, TimerSweeper],
+  providers: [CasesService, TimerSweeper],
+  exports: [CaseEngineModule, CasesService, TimerSweeper],
 })
 export class CasesModule {}

@@ -9,6 +9,7 @@ import { reasonByCode } from '../reasons/reason-catalog.js';
 import type { Platform } from '../shops/shop.entity.js';
 import { ShopsService } from '../shops/shops.service.js';
 import { AuditRepository, type AuditEventView } from '../audit/audit.repository.js';
+import { EvidenceService } from '../evidence/evidence.service.js';
 import { CaseEngine, type Actor } from './case-engine.js';
 import { CaseException } from './case.problems.js';
 import { CaseRepository } from './case.repository.js';
@@ -28,6 +29,7 @@ export class CasesService {
     private readonly cases: CaseRepository,
     private readonly audit: AuditRepository,
     private readonly shops: ShopsService,
+    private readonly evidence: EvidenceService,
   ) {}
 
   async open(principal: ShopPrincipal, input: OpenCaseDto): Promise<{ view: CaseView; created: boolean }> {
@@ -53,10 +55,12 @@ export class CasesService {
     return { view: toCaseView(record.record, record.order, record.timers), created };
   }
 
-  async get(principal: ShopPrincipal, caseId: string): Promise<CaseView> {
-    const found = await this.cases.loadWithContext(this.dataSource.manager, principal.shopId, caseId, false);
+  /** One case, with what its evidence stands at (count, the reason's checklist, the submitted package). */
+  async get(principal: ShopPrincipal, caseId: string) {
+    const manager = this.dataSource.manager;
+    const found = await this.cases.loadWithContext(manager, principal.shopId, caseId, false);
     if (!found) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
-    return toCaseView(found.record, found.order, found.timers);
+    return { ...toCaseView(found.record, found.order, found.timers), evidence: await this.evidence.summaryOf(manager, found.record) };
   }
 
   async list(principal: ShopPrincipal, query: ListCasesDto): Promise<Page<CaseView>> {
@@ -81,6 +85,10 @@ export class CasesService {
         'EVENT_SOURCE_FORBIDDEN',
         source === 'agent' ? `${event.type} is recorded by an agent.` : `${event.type} is reported by the order system with the shop's API key.`,
       );
+    }
+    if (event.type === 'SUBMIT_EVIDENCE') {
+      const submitted = await this.evidence.submit(principal, caseId, expectedVersion);
+      return toCaseView(submitted.record, submitted.order, submitted.timers);
     }
     const enriched: CaseEvent =
       event.type === 'VERIFY' ? { ...event, verifiedReasonCategory: reasonByCode(event.verifiedReasonCode)!.category } : event;

@@ -13,6 +13,9 @@ import {
   type ValidationError,
 } from 'class-validator';
 
+export const EVIDENCE_STORAGES = ['local', 's3'] as const;
+export type EvidenceStorageKind = (typeof EVIDENCE_STORAGES)[number];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -169,6 +172,58 @@ export class Environment {
   @Min(1)
   @Max(24 * 60)
   DEADLINE_WARNING_LEAD_MINUTES = 360;
+
+  @IsIn(EVIDENCE_STORAGES, { message: `EVIDENCE_STORAGE must be one of ${EVIDENCE_STORAGES.join(', ')}` })
+  EVIDENCE_STORAGE: EvidenceStorageKind = 'local';
+
+  /** Local store of evidence files (and, with S3, where uploads are spooled); `<DATA_DIR>/evidence` when unset. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  EVIDENCE_DIR?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(2 * 1024 * 1024 * 1024)
+  EVIDENCE_MAX_BYTES = 20 * 1024 * 1024;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'EVIDENCE_S3_BUCKET must be an S3 bucket name' })
+  EVIDENCE_S3_BUCKET?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'EVIDENCE_S3_ENDPOINT must be an http(s) URL' })
+  EVIDENCE_S3_ENDPOINT?: string;
+
+  @IsString()
+  @MinLength(1)
+  EVIDENCE_S3_REGION = 'us-east-1';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  EVIDENCE_S3_ACCESS_KEY_ID?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  EVIDENCE_S3_SECRET_ACCESS_KEY?: string;
+
+  @Transform(toBool)
+  @IsBoolean({ message: 'EVIDENCE_S3_FORCE_PATH_STYLE must be true or false' })
+  EVIDENCE_S3_FORCE_PATH_STYLE = true;
+
+  @IsString()
+  EVIDENCE_S3_PREFIX = 'evidence/';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(50_000)
+  EXPORT_BATCH_ROWS = 2000;
 }
 
 export class ConfigValidationError extends Error {
@@ -182,7 +237,8 @@ export class ConfigValidationError extends Error {
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const known = Object.keys(new Environment());
   const raw: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'ADMIN_TOKEN']) {
+  const optional = ['DATABASE_URL', 'ADMIN_TOKEN', 'EVIDENCE_DIR', 'EVIDENCE_S3_BUCKET', 'EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY'];
+  for (const key of [...known, ...optional]) {
     if (env[key] !== undefined) raw[key] = env[key];
   }
   const config = plainToInstance(Environment, raw, { exposeDefaultValues: true });
@@ -191,8 +247,19 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   if (config.DATABASE_URL && !config.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN is required with DATABASE_URL (it is only generated for the embedded database)');
   }
+  if (config.EVIDENCE_STORAGE === 's3' && !config.EVIDENCE_S3_BUCKET) {
+    problems.push('EVIDENCE_S3_BUCKET is required with EVIDENCE_STORAGE=s3');
+  }
+  if (Boolean(config.EVIDENCE_S3_ACCESS_KEY_ID) !== Boolean(config.EVIDENCE_S3_SECRET_ACCESS_KEY)) {
+    problems.push('EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY go together');
+  }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
+}
+
+/** Where evidence files are kept locally (the store itself, or the S3 upload spool). */
+export function evidenceDirOf(env: Pick<Environment, 'EVIDENCE_DIR' | 'DATA_DIR'>): string {
+  return env.EVIDENCE_DIR ?? `${env.DATA_DIR}/evidence`;
 }
 
 function flatten(errors: ValidationError[]): string[] {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { isRetryableTransactionError } from './pg-errors.js';
 
 export type Tx = EntityManager;
@@ -25,6 +25,58 @@ export class Transactions {
         this.logger.warn({ attempt, err: error }, 'transaction conflict, retrying');
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
+    }
+  }
+}
+
+/**
+ * One consistent view of the database for long reads (exports, chain verification): a REPEATABLE READ,
+ * READ ONLY transaction on a connection of its own, read in batches through a server-side cursor so
+ * memory stays flat however many rows there are. Close it (or let `batches` finish) to free the connection.
+ */
+export class Snapshot {
+  private closed = false;
+
+  private constructor(private readonly runner: QueryRunner) {}
+
+  static async open(dataSource: DataSource): Promise<Snapshot> {
+    const runner = dataSource.createQueryRunner('slave');
+    await runner.connect();
+    try {
+      await runner.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    } catch (error) {
+      await runner.release();
+      throw error;
+    }
+    return new Snapshot(runner);
+  }
+
+  query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.runner.query(sql, params);
+  }
+
+  /** The rows of `sql` in batches of `batchRows`, in the snapshot. */
+  async *batches<T>(sql: string, params: unknown[], batchRows: number): AsyncGenerator<T[]> {
+    await this.runner.query(`DECLARE snapshot_rows NO SCROLL CURSOR FOR ${sql}`, params);
+    try {
+      for (;;) {
+        const rows: T[] = await this.runner.query(`FETCH FORWARD ${Math.trunc(batchRows)} FROM snapshot_rows`);
+        if (rows.length === 0) return;
+        yield rows;
+        if (rows.length < batchRows) return;
+      }
+    } finally {
+      if (!this.closed) await this.runner.query('CLOSE snapshot_rows').catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.runner.query('ROLLBACK');
+    } finally {
+      await this.runner.release();
     }
   }
 }

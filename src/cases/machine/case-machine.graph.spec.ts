@@ -191,7 +191,7 @@ describe('case machine graph', () => {
   });
 
   it('should accept each listed event in some reachable case', () => {
-    // Listed only so that late evidence gets a 422 EVIDENCE_WINDOW_CLOSED rather than a 409.
+    // Listed only so that late evidence gets EVIDENCE_WINDOW_CLOSED rather than EVENT_NOT_ALLOWED.
     const refusedByDesign = new Set(['dispute.awaitingRuling SUBMIT_EVIDENCE']);
     const accepted = new Set<string>();
     for (const { nodes } of explored.values()) {

@@ -1,7 +1,8 @@
 import type { CaseContext, CaseEvent, CaseEventOf, Proposal } from './case.types.js';
 
 /**
- * Why an event the state accepts was refused. The API answers these with 422 and the key as `code`;
+ * Why an event the state accepts was refused. The API answers these with 422 (409 for the evidence
+ * window and the submitted package: they conflict with the case's situation) and the key as `code`;
  * an event the state does not accept at all is a 409 instead (see applyCaseEvent).
  */
 export const CASE_RULE_KEYS = [
@@ -16,6 +17,7 @@ export const CASE_RULE_KEYS = [
   'AMOUNT_EXCEEDS_REQUESTED',
   'REFUND_AMOUNT_MISMATCH',
   'EVIDENCE_WINDOW_CLOSED',
+  'EVIDENCE_ALREADY_SUBMITTED',
   'AUTO_APPROVAL_NOT_APPLICABLE',
 ] as const;
 export type CaseRuleKey = (typeof CASE_RULE_KEYS)[number];
@@ -133,9 +135,10 @@ export function rulingAmount(context: CaseContext, event: CaseEventOf<'PLATFORM_
   return event.amount ?? context.requestedAmount;
 }
 
-/** Late evidence is not accepted by the platforms. */
+/** Late evidence is not accepted by the platforms, and the merchant's package is submitted once. */
 export function evidenceRefusal(context: CaseContext): CaseRuleKey | null {
-  return context.evidenceWindowClosed ? 'EVIDENCE_WINDOW_CLOSED' : null;
+  if (context.evidenceWindowClosed) return 'EVIDENCE_WINDOW_CLOSED';
+  return context.evidenceSubmitted ? 'EVIDENCE_ALREADY_SUBMITTED' : null;
 }
 
 export function autoApprovalRefusal(context: CaseContext): CaseRuleKey | null {

@@ -330,6 +330,7 @@ describe('caseMachine', () => {
       if (!intervened.accepted) throw new Error(intervened.reason);
       expect(timerPlan(intervened.actions).schedule.map((t) => t.delayName)).toEqual(['DISPUTE_EVIDENCE']);
       snapshot = send(intervened.snapshot, { type: 'SUBMIT_EVIDENCE' });
+      expect(applyCaseEvent(snapshot, { type: 'SUBMIT_EVIDENCE' })).toMatchObject({ accepted: false, reason: 'EVIDENCE_ALREADY_SUBMITTED' });
       snapshot = send(snapshot, { type: 'DISPUTE_EVIDENCE_EXPIRED' });
       expect(stepOf(snapshot)).toBe('dispute.awaitingRuling');
       expect(snapshot.context).toMatchObject({ evidenceSubmitted: true, evidenceWindowClosed: true });

@@ -1,0 +1,78 @@
+import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { create as contentDisposition } from 'content-disposition';
+import type { FastifyReply } from 'fastify';
+import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
+import type { ShopPrincipal } from '../common/auth/principal.js';
+import { PageQueryDto } from '../common/pagination.js';
+import { UuidParam } from '../common/uuid-param.js';
+import { AuditExportService } from './audit-export.service.js';
+import { AuditService } from './audit.service.js';
+import { DossierService } from './dossier.service.js';
+import { ExportQueryDto, PersonalDataQueryDto, VerifyQueryDto } from './dto/audit-queries.dto.js';
+
+@ApiTags('audit')
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly exports: AuditExportService,
+  ) {}
+
+  @Get('verify')
+  @Allow('supervisor', 'auditor')
+  @ApiOperation({ summary: 'Recompute the hash chains of one case or of the whole shop; reports counts and the first broken link' })
+  verify(@ShopCaller() caller: ShopPrincipal, @Query() query: VerifyQueryDto) {
+    return this.audit.verify(caller, query.caseId);
+  }
+
+  @Get('export')
+  @Allow('supervisor', 'auditor')
+  @ApiProduces('text/csv', 'application/x-ndjson')
+  @ApiOperation({
+    summary: 'Stream the shop’s audit events in [from, to) as CSV or NDJSON',
+    description:
+      'Constant memory, one consistent snapshot. `X-Export-Rows` carries the exact number of rows before the first one, so a client can show ' +
+      'progress. Buyer phone and address are masked unless an auditor sets includePersonalData=true (recorded in the access log, as is every export).',
+  })
+  @ApiResponse({ status: 200, headers: { 'X-Export-Rows': { description: 'Rows that follow', schema: { type: 'integer' } } } })
+  async export(@ShopCaller() caller: ShopPrincipal, @Query() query: ExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.exports.export(caller, query);
+    reply.header('x-export-rows', String(result.rows)).header('cache-control', 'no-store');
+    return new StreamableFile(result.stream, {
+      type: result.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+      disposition: contentDisposition(result.filename),
+    });
+  }
+
+  @Get('access-log')
+  @Allow('supervisor', 'auditor')
+  @ApiOperation({ summary: 'Who exported audit data or dossiers, when, and whether with personal data (newest first)' })
+  accessLog(@ShopCaller() caller: ShopPrincipal, @Query() query: PageQueryDto) {
+    return this.audit.accessLogPage(caller, query);
+  }
+}
+
+@ApiTags('audit')
+@Controller('v1/cases/:caseId/dossier')
+export class DossierController {
+  constructor(private readonly dossiers: DossierService) {}
+
+  @Get()
+  @Allow(...ANY_AGENT)
+  @ApiProduces('application/zip')
+  @ApiOperation({
+    summary: 'The case’s dispute dossier as a ZIP: manifest.json, timeline.json, timeline.csv and the evidence files',
+    description: 'Every file’s sha256 and the hash chain are in the manifest; the README shows how to check them. Personal data as for exports.',
+  })
+  async dossier(
+    @ShopCaller() caller: ShopPrincipal,
+    @UuidParam('caseId') caseId: string,
+    @Query() query: PersonalDataQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { filename, stream } = await this.dossiers.build(caller, caseId, query.includePersonalData);
+    reply.header('cache-control', 'no-store');
+    return new StreamableFile(stream, { type: 'application/zip', disposition: contentDisposition(filename) });
+  }
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import yazl from 'yazl';
+import { CaseException } from '../cases/case.problems.js';
+import { CaseRepository } from '../cases/case.repository.js';
+import { toCaseView } from '../cases/case.view.js';
+import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
+import { Clock } from '../common/clock/clock.js';
+import { checklistOf } from '../evidence/evidence.service.js';
+import { toEvidenceView } from '../evidence/evidence.record.js';
+import { EvidenceRepository } from '../evidence/evidence.repository.js';
+import { EvidenceStorage } from '../evidence/storage/evidence-storage.js';
+import { AccessLogRepository } from './access-log.repository.js';
+import { AuditRepository, type AuditEventView } from './audit.repository.js';
+import { assertMayIncludePersonalData } from './export-access.js';
+import { exportedBuyer } from './personal-data.js';
+
+export const DOSSIER_FORMAT = 'aftersales-dossier/1';
+
+/**
+ * A case's dispute dossier as a streamed ZIP: `manifest.json` (the case, its order, reasons, outcome,
+ * timeline with the hash chain, evidence with sha256, the sha256 of every other file), `timeline.json`,
+ * `timeline.csv` and the evidence files. Everything in it can be checked from its own contents.
+ * Evidence bytes are streamed from the store and checked against their hash on the way out.
+ */
+@Injectable()
+export class DossierService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CaseRepository,
+    private readonly audit: AuditRepository,
+    private readonly evidence: EvidenceRepository,
+    private readonly storage: EvidenceStorage,
+    private readonly accessLog: AccessLogRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async build(principal: ShopPrincipal, caseId: string, includePersonalData: boolean): Promise<{ filename: string; stream: Readable }> {
+    assertMayIncludePersonalData(principal, includePersonalData);
+    // One snapshot: the manifest, the timeline and the evidence list describe the same moment.
+    const content = await this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const loaded = await this.cases.loadWithContext(tx, principal.shopId, caseId, false);
+      if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+      const timeline = await this.audit.timeline(tx, principal.shopId, caseId);
+      const evidence = await this.evidence.listForCase(tx, principal.shopId, caseId);
+      const generatedAt = this.clock.now();
+      await this.accessLog.record(tx, principal.shopId, {
+        at: generatedAt,
+        actor: actorOf(principal),
+        action: 'case.dossier',
+        personalData: includePersonalData,
+        params: { caseId, chainHead: loaded.record.chainHead, events: timeline.length, evidence: evidence.length },
+      });
+      return { loaded, timeline, evidence, generatedAt };
+    });
+    const { loaded, timeline, evidence, generatedAt } = content;
+    const record = loaded.record;
+
+    const evidenceEntries = evidence.map((file, index) => ({
+      ...toEvidenceView(file),
+      path: `evidence/${String(index + 1).padStart(3, '0')}-${file.filename}`,
+    }));
+    const timelineJson = Buffer.from(`${JSON.stringify(timeline, null, 2)}\n`, 'utf8');
+    const timelineCsv = Buffer.from(timelineToCsv(timeline), 'utf8');
+    const caseView = toCaseView(record, loaded.order, loaded.timers);
+    const last = timeline[timeline.length - 1];
+    const manifest = {
+      format: DOSSIER_FORMAT,
+      generatedAt: generatedAt.toISOString(),
+      personalData: includePersonalData ? 'included' : 'masked',
+      shopId: record.shopId,
+      caseId: record.id,
+      case: { ...caseView, buyer: exportedBuyer({ ...record.buyer }, includePersonalData) },
+      order: loaded.order && { ...caseView.order, currency: loaded.order.currency, shippedAt: loaded.order.shippedAt?.toISOString() ?? null, snapshot: loaded.order.snapshot },
+      buyer: exportedBuyer({ ...record.buyer }, includePersonalData),
+      reasons: caseView.reasons,
+      outcome: record.outcome,
+      evidenceChecklist: checklistOf(record, evidence),
+      chainHead: { seq: last?.seq ?? 0, hash: last?.hash ?? '' },
+      hashing: 'hash = sha256(prevHash + RFC 8785 canonical JSON of {shopId, caseId, seq, type, actor, fromState, toState, payload, at}); prevHash of seq 1 is 64 zeros',
+      timeline,
+      evidence: evidenceEntries.map(({ downloadUrl: _url, ...entry }) => entry),
+      files: [
+        { path: 'timeline.json', sha256: sha256Hex(timelineJson), size: timelineJson.length },
+        { path: 'timeline.csv', sha256: sha256Hex(timelineCsv), size: timelineCsv.length },
+      ],
+    };
+
+    const zip = new yazl.ZipFile();
+    const mtime = generatedAt;
+    zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), 'manifest.json', { mtime });
+    zip.addBuffer(timelineJson, 'timeline.json', { mtime });
+    zip.addBuffer(timelineCsv, 'timeline.csv', { mtime });
+    for (const entry of evidenceEntries) {
+      // Opened only when the ZIP reaches it: one evidence stream at a time.
+      zip.addReadStreamLazy(entry.path, { mtime, compress: false, size: entry.size }, (done) => {
+        this.storage.open(entry.sha256).then(
+          (stream) => done(null, stream.pipe(new HashCheck(entry.sha256, entry.path))),
+          (error) => done(error, undefined as never),
+        );
+      });
+    }
+    zip.end();
+    const stream = zip.outputStream as Readable;
+    return { filename: `dossier-${safeName(record.platformCaseId ?? record.id)}.zip`, stream };
+  }
+}
+
+/** Fails the stream when the bytes do not hash to what the manifest says (a damaged store). */
+class HashCheck extends Transform {
+  private readonly hash = createHash('sha256');
+
+  constructor(private readonly expected: string, private readonly path: string) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.hash.update(chunk);
+    done(null, chunk);
+  }
+
+  override _flush(done: TransformCallback): void {
+    const actual = this.hash.digest('hex');
+    done(actual === this.expected ? null : new Error(`stored evidence ${this.path} hashes to ${actual}, expected ${this.expected}`));
+  }
+}
+
+const CSV_COLUMNS = ['seq', 'at', 'type', 'actorKind', 'actorId', 'fromState', 'toState', 'payload', 'prevHash', 'hash'];
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function timelineToCsv(timeline: AuditEventView[]): string {
+  const lines = timeline.map((e) =>
+    [e.seq, e.at, e.type, e.actor.kind, e.actor.id, e.fromState, e.toState, e.payload, e.prevHash, e.hash].map(csvField).join(','),
+  );
+  return [CSV_COLUMNS.join(','), ...lines].map((line) => `${line}\r\n`).join('');
+}
+
+function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_').slice(0, 100);
+}

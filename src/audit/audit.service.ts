@@ -57,11 +57,12 @@ export class AuditService {
 
   async accessLogPage(principal: ShopPrincipal, query: PageQueryDto) {
     const rows = await this.accessLog.list(this.dataSource.manager, principal.shopId, decodeCursor(query.cursor), query.limit);
-    return toPage(
+    const page = toPage(
       rows,
       query.limit,
       (row) => ({ at: row.at.toISOString(), id: row.id }),
       (row) => ({ ...row, at: row.at.toISOString() }),
     );
+    return { ...page, hasMore: page.nextCursor !== null };
   }
 }

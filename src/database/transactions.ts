@@ -55,15 +55,21 @@ export class Snapshot {
     return this.runner.query(sql, params);
   }
 
-  /** The rows of `sql` in batches of `batchRows`, in the snapshot. */
+  /**
+   * The rows of `sql` in batches of `batchRows`, in the snapshot. The next batch is already being
+   * fetched while the caller works on the current one, so PostgreSQL and this process work at once.
+   */
   async *batches<T>(sql: string, params: unknown[], batchRows: number): AsyncGenerator<T[]> {
     await this.runner.query(`DECLARE snapshot_rows NO SCROLL CURSOR FOR ${sql}`, params);
+    const fetch = (): Promise<T[]> => this.runner.query(`FETCH FORWARD ${Math.trunc(batchRows)} FROM snapshot_rows`);
+    let next: Promise<T[]> | null = fetch();
     try {
-      for (;;) {
-        const rows: T[] = await this.runner.query(`FETCH FORWARD ${Math.trunc(batchRows)} FROM snapshot_rows`);
-        if (rows.length === 0) return;
-        yield rows;
-        if (rows.length < batchRows) return;
+      while (next) {
+        const rows: T[] = await next;
+        next = rows.length < batchRows ? null : fetch();
+        // A caller that stops early leaves a fetch in flight; its outcome no longer matters.
+        next?.catch(() => undefined);
+        if (rows.length > 0) yield rows;
       }
     } finally {
       if (!this.closed) await this.runner.query('CLOSE snapshot_rows').catch(() => undefined);

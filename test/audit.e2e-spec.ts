@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import pg from 'pg';
-import { openCase, send } from './support/cases.js';
+import { openCase, send, type TimelineEntry } from './support/cases.js';
 import { csvObjects, parseCsv } from './support/csv.js';
 import { binaryParser, pdfBytes, pngBytes } from './support/evidence-files.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
@@ -35,18 +35,6 @@ const EXPORT_COLUMNS = [
   'buyerAddress',
 ];
 const CHAIN_HEAD_REASON = "the case's chain head does not match its last event";
-
-interface TimelineEntry {
-  seq: number;
-  type: string;
-  actor: { kind: string; id: string };
-  fromState: string | null;
-  toState: string;
-  payload: Record<string, unknown>;
-  at: string;
-  prevHash: string;
-  hash: string;
-}
 
 interface Team {
   shop: ShopFixture;

@@ -1,19 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CaseEngine } from '../src/cases/case-engine.js';
-import { changesPage, openCase, readChangesUntil, send, sweeperOf, type ChangeItem } from './support/cases.js';
+import { changesPage, openCase, readChangesUntil, send, sweeperOf, type ChangeItem, type TimelineEntry } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-interface TimelineEntry {
-  seq: number;
-  type: string;
-  actor: { kind: string; id: string };
-  fromState: string | null;
-  toState: string;
-  payload: Record<string, unknown>;
-  at: string;
-}
 
 interface OpenedCase {
   id: string;

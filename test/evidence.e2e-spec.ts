@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
 import { reasonByCode } from '../src/reasons/reason-catalog.js';
-import { openCase, send, sweeperOf } from './support/cases.js';
+import { openCase, send, sweeperOf, type TimelineEntry } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
 import {
   binaryParser,
@@ -19,6 +19,7 @@ import {
   walkFiles,
 } from './support/evidence-files.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { unzip } from './support/zip.js';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -48,18 +49,6 @@ interface EvidenceList {
   checklist: Array<{ kind: string; provided: boolean; count: number }>;
   checklistReason: string;
   submission: null | { submittedAt: string; packageSha256: string; evidenceIds: string[] };
-}
-
-interface TimelineEntry {
-  seq: number;
-  type: string;
-  actor: { kind: string; id: string };
-  fromState: string | null;
-  toState: string;
-  payload: Record<string, unknown>;
-  at: string;
-  prevHash: string;
-  hash: string;
 }
 
 interface FileToSend {
@@ -783,6 +772,35 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       }
       const incoming = await readdir(join(evidenceDir, '.incoming')).catch(() => [] as string[]);
       expect(incoming).toEqual([]);
+    });
+  });
+  describe('a damaged store', () => {
+    it('should cut a dossier short rather than ship evidence that no longer matches its hash, and keep serving', async () => {
+      const opened = await openCase(t, key);
+      const bytes = pngBytes(987_654);
+      const stored = await uploaded(opened.id, agent.token, { bytes, filename: 'damaged.png' });
+      // Flip the last byte of the stored blob: same size, another hash.
+      const damaged = Buffer.from(bytes);
+      damaged[damaged.length - 1] ^= 0xff;
+      await writeFile(blobPath(evidenceDir, stored.sha256), damaged);
+
+      const outcome = await t.http
+        .get(`/v1/cases/${opened.id}/dossier`)
+        .set(bearer(supervisor.token))
+        .buffer(true)
+        .parse(binaryParser)
+        .then(
+          async (res) => ({ completed: await unzip(res.body as Buffer).then(() => true, () => false) }),
+          () => ({ completed: false }),
+        );
+      expect(outcome).toEqual({ completed: false });
+
+      // The service is still up, and an intact case's dossier still comes out whole.
+      const intact = await openCase(t, key);
+      await uploaded(intact.id, agent.token, { bytes: pngBytes(987_655), filename: 'fine.png' });
+      const res = await t.http.get(`/v1/cases/${intact.id}/dossier`).set(bearer(supervisor.token)).buffer(true).parse(binaryParser);
+      expect(res.status).toBe(200);
+      expect([...(await unzip(res.body as Buffer)).keys()]).toContain('evidence/001-fine.png');
     });
   });
 });

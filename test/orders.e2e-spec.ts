@@ -1,18 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditRepository } from '../src/audit/audit.repository.js';
-import { caseBody, openCase, readChangesUntil, send } from './support/cases.js';
+import { caseBody, openCase, readChangesUntil, send, type TimelineEntry } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-interface TimelineEntry {
-  seq: number;
-  type: string;
-  actor: { kind: string; id: string };
-  fromState: string | null;
-  toState: string;
-  payload: Record<string, unknown>;
-}
 
 const HOUR = 3_600_000;
 

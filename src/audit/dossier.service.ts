@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import yazl from 'yazl';
@@ -28,6 +28,8 @@ export const DOSSIER_FORMAT = 'aftersales-dossier/1';
  */
 @Injectable()
 export class DossierService {
+  private readonly logger = new Logger(DossierService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cases: CaseRepository,
@@ -90,6 +92,16 @@ export class DossierService {
     };
 
     const zip = new yazl.ZipFile();
+    const stream = zip.outputStream as Readable;
+    // A failed entry (evidence missing from the store, or bytes that no longer match their hash) ends the
+    // response with the error, so the client sees a cut-off download instead of a ZIP that never ends.
+    // yazl reports a stream it could not open on the ZipFile and never listens to the streams it reads.
+    const fail = (error: Error) => {
+      if (stream.destroyed) return;
+      this.logger.error({ caseId, err: error }, 'dossier aborted');
+      stream.destroy(error);
+    };
+    zip.on('error', fail);
     const mtime = generatedAt;
     zip.addBuffer(Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), 'manifest.json', { mtime });
     zip.addBuffer(timelineJson, 'timeline.json', { mtime });
@@ -98,13 +110,17 @@ export class DossierService {
       // Opened only when the ZIP reaches it: one evidence stream at a time.
       zip.addReadStreamLazy(entry.path, { mtime, compress: false, size: entry.size }, (done) => {
         this.storage.open(entry.sha256).then(
-          (stream) => done(null, stream.pipe(new HashCheck(entry.sha256, entry.path))),
+          (source) => {
+            const checked = new HashCheck(entry.sha256, entry.path);
+            source.on('error', (error) => checked.destroy(error));
+            checked.on('error', fail);
+            done(null, source.pipe(checked));
+          },
           (error) => done(error, undefined as never),
         );
       });
     }
     zip.end();
-    const stream = zip.outputStream as Readable;
     return { filename: `dossier-${safeName(record.platformCaseId ?? record.id)}.zip`, stream };
   }
 }

@@ -51,7 +51,9 @@ export class EvidenceService {
    */
   async upload(principal: ShopPrincipal, caseId: string, request: FastifyRequest): Promise<EvidenceView> {
     const manager = this.dataSource.manager;
-    if (!(await this.cases.find(manager, principal.shopId, caseId))) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+    // Another shop's or an unknown case is refused before a byte is read.
+    const preview = await this.cases.loadWithContext(manager, principal.shopId, caseId, false);
+    if (!preview) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
     const upload = await receiveUpload(request, this.storage.spoolDir, this.env.EVIDENCE_MAX_BYTES);
     try {
       const fields = parseEvidenceFields(upload.fields);
@@ -68,9 +70,7 @@ export class EvidenceService {
       const checkWindow = async (tx: Tx, loaded: CaseWithContext) => {
         if (fields.party === 'merchant') await this.assertWindowOpen(tx, loaded);
       };
-      // Checked before the bytes go into the store, and again under the lock.
-      const preview = await this.cases.loadWithContext(manager, principal.shopId, caseId, false);
-      if (!preview) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+      // Checked before the bytes go into the store (against the case as it was before the upload), and again under the lock.
       await checkWindow(manager, preview);
 
       await this.storage.put({ path: upload.file.path, sha256: upload.file.sha256, size: upload.file.size, contentType: verdict.contentType });

@@ -58,6 +58,19 @@ export function sweeperOf(t: Pick<TestApp, 'app'>): TimerSweeper {
   return t.app.get(TimerSweeper);
 }
 
+/** One event of `GET /v1/cases/:id/events`. */
+export interface TimelineEntry {
+  seq: number;
+  type: string;
+  actor: { kind: string; id: string };
+  fromState: string | null;
+  toState: string;
+  payload: Record<string, unknown>;
+  at: string;
+  prevHash: string;
+  hash: string;
+}
+
 /** One item of `GET /v1/changes`. */
 export interface ChangeItem {
   caseId: string;

@@ -130,16 +130,9 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
   }
   const postEvent = (caseId: string, token: string, event: Record<string, unknown>) => t.http.post(`/v1/cases/${caseId}/events`).set(bearer(token)).send(event);
 
-  /** `.incoming` holds upload temp files only while an upload runs: wait briefly for the last one to be cleaned up. */
+  /** `.incoming` holds upload temp files only while an upload runs; the response comes after the clean-up. */
   async function expectIncomingEmpty(): Promise<void> {
-    const incoming = join(evidenceDir, '.incoming');
-    let left: string[] = [];
-    for (let attempt = 0; attempt < 40; attempt++) {
-      left = await walkFiles(incoming);
-      if (left.length === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(left).toEqual([]);
+    expect(await walkFiles(join(evidenceDir, '.incoming'))).toEqual([]);
   }
 
   /** What a refused upload must leave untouched. */

@@ -43,7 +43,8 @@ export const EXPORT_COLUMNS = [
 
 export type ExportFormat = 'csv' | 'ndjson';
 
-function csvField(value: string | number | null): string {
+/** One RFC 4180 field: quoted when it holds a comma, a quote or a line break; null is empty. */
+export function csvField(value: string | number | null): string {
   if (value === null) return '';
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -8,12 +8,14 @@ import { CaseException } from '../cases/case.problems.js';
 import { CaseRepository } from '../cases/case.repository.js';
 import { toCaseView } from '../cases/case.view.js';
 import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
+import { sha256Hex } from '../common/auth/secrets.js';
 import { Clock } from '../common/clock/clock.js';
 import { checklistOf } from '../evidence/evidence.service.js';
 import { toEvidenceView } from '../evidence/evidence.record.js';
 import { EvidenceRepository } from '../evidence/evidence.repository.js';
 import { EvidenceStorage } from '../evidence/storage/evidence-storage.js';
 import { AccessLogRepository } from './access-log.repository.js';
+import { csvField } from './audit-export.format.js';
 import { AuditRepository, type AuditEventView } from './audit.repository.js';
 import { assertMayIncludePersonalData } from './export-access.js';
 import { exportedBuyer } from './personal-data.js';
@@ -146,21 +148,11 @@ class HashCheck extends Transform {
 
 const CSV_COLUMNS = ['seq', 'at', 'type', 'actorKind', 'actorId', 'fromState', 'toState', 'payload', 'prevHash', 'hash'];
 
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function timelineToCsv(timeline: AuditEventView[]): string {
   const lines = timeline.map((e) =>
-    [e.seq, e.at, e.type, e.actor.kind, e.actor.id, e.fromState, e.toState, e.payload, e.prevHash, e.hash].map(csvField).join(','),
+    [e.seq, e.at, e.type, e.actor.kind, e.actor.id, e.fromState, e.toState, JSON.stringify(e.payload), e.prevHash, e.hash].map(csvField).join(','),
   );
   return [CSV_COLUMNS.join(','), ...lines].map((line) => `${line}\r\n`).join('');
-}
-
-function sha256Hex(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 function safeName(name: string): string {

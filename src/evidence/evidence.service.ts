@@ -1,4 +1,4 @@
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
@@ -11,6 +11,7 @@ import type { CaseRecord } from '../cases/case.record.js';
 import { CaseRepository, type CaseWithContext } from '../cases/case.repository.js';
 import { applyCaseEvent, restoreSnapshot } from '../cases/machine/case-machine.queries.js';
 import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
+import { sha256Hex } from '../common/auth/secrets.js';
 import { Clock } from '../common/clock/clock.js';
 import { Environment } from '../config/environment.js';
 import { Transactions, type Tx } from '../database/transactions.js';
@@ -208,8 +209,4 @@ export function checklistOf(record: CaseRecord, items: EvidenceRecord[]): { reas
       return { kind, provided: count > 0, count };
     }),
   };
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -3,6 +3,7 @@ import { CaseEngine1795310000000 } from './1795310000000-case-engine.js';
 import { IdempotencyKeys1795320000000 } from './1795320000000-idempotency-keys.js';
 import { Integration1795330000000 } from './1795330000000-integration.js';
 import { EvidenceAudit1795340000000 } from './1795340000000-evidence-audit.js';
+import { Workbench1795350000000 } from './1795350000000-workbench.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes new files; list them here. */
-export const migrations = [Foundation1795300000000, CaseEngine1795310000000, IdempotencyKeys1795320000000, Integration1795330000000, EvidenceAudit1795340000000];
+export const migrations = [Foundation1795300000000, CaseEngine1795310000000, IdempotencyKeys1795320000000, Integration1795330000000, EvidenceAudit1795340000000, Workbench1795350000000];

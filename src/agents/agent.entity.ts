@@ -15,9 +15,15 @@ import { Shop } from '../shops/shop.entity.js';
 export const AGENT_ROLES = ['agent', 'supervisor', 'auditor'] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
+/** online: takes distributed cases · away: stepped away · suspended (挂起): keeps their cases, receives no new ones. */
+export const PRESENCES = ['online', 'away', 'suspended'] as const;
+export type Presence = (typeof PRESENCES)[number];
+
 @Entity({ name: 'agents' })
 @Check('agents_role_check', `role IN ('agent', 'supervisor', 'auditor')`)
 @Check('agents_email_lower_check', `email = lower(email)`)
+@Check('agents_presence_check', `presence IN ('online', 'away', 'suspended')`)
+@Check('agents_max_open_cases_check', `max_open_cases > 0`)
 @Index('agents_shop_email_key', ['shopId', 'email'], { unique: true })
 export class Agent {
   @PrimaryGeneratedColumn('uuid')
@@ -45,6 +51,16 @@ export class Agent {
 
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  @Column({ type: 'text', default: 'away' })
+  presence: Presence;
+
+  @Column({ name: 'presence_changed_at', type: 'timestamptz', precision: 3, nullable: true })
+  presenceChangedAt: Date | null;
+
+  /** At most this many open cases by claim, distribution or a teammate's transfer; null is no limit. */
+  @Column({ name: 'max_open_cases', type: 'integer', nullable: true })
+  maxOpenCases: number | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;

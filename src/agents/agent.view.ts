@@ -7,6 +7,9 @@ export interface AgentView {
   displayName: string;
   role: Agent['role'];
   active: boolean;
+  presence: Agent['presence'];
+  presenceChangedAt: string | null;
+  maxOpenCases: number | null;
   createdAt: string;
 }
 
@@ -18,6 +21,9 @@ export function toAgentView(agent: Agent): AgentView {
     displayName: agent.displayName,
     role: agent.role,
     active: agent.active,
+    presence: agent.presence,
+    presenceChangedAt: agent.presenceChangedAt?.toISOString() ?? null,
+    maxOpenCases: agent.maxOpenCases,
     createdAt: agent.createdAt.toISOString(),
   };
 }

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Allow, ANY_AGENT, CurrentPrincipal } from '../common/auth/access.decorator.js';
 import type { Principal } from '../common/auth/principal.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { AgentsService } from './agents.service.js';
 import { CreateAgentDto } from './dto/create-agent.dto.js';
+import { UpdateAgentDto } from './dto/update-agent.dto.js';
 
 @ApiTags('agents')
 @Controller('v1/shops/:shopId/agents')
@@ -24,6 +25,13 @@ export class AgentsController {
   @ApiOperation({ summary: 'List the shop’s agents' })
   list(@CurrentPrincipal() principal: Principal, @UuidParam('shopId') shopId: string) {
     return this.agents.list(principal, shopId);
+  }
+
+  @Patch(':agentId')
+  @Allow('admin', 'supervisor')
+  @ApiOperation({ summary: 'Edit an agent: display name, maximum open cases (null: no limit)' })
+  update(@CurrentPrincipal() principal: Principal, @UuidParam('shopId') shopId: string, @UuidParam('agentId') agentId: string, @Body() body: UpdateAgentDto) {
+    return this.agents.update(principal, shopId, agentId, body);
   }
 
   @Delete(':agentId')

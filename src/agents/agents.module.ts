@@ -7,11 +7,12 @@ import { Agent } from './agent.entity.js';
 import { AgentsController } from './agents.controller.js';
 import { AgentsService } from './agents.service.js';
 import { AuthController } from './auth.controller.js';
+import { PresenceController } from './presence.controller.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Agent, AgentSession, Shop]), ShopsModule],
-  controllers: [AgentsController, AuthController],
+  controllers: [AgentsController, AuthController, PresenceController],
   providers: [AgentsService, SessionsService],
   exports: [AgentsService, SessionsService],
 })

@@ -11,6 +11,9 @@ import { Agent } from './agent.entity.js';
 import { AgentException } from './agent.problems.js';
 import { toAgentView, type AgentView } from './agent.view.js';
 import type { CreateAgentDto } from './dto/create-agent.dto.js';
+import type { UpdateAgentDto } from './dto/update-agent.dto.js';
+import type { AgentPrincipal } from '../common/auth/principal.js';
+import type { Presence } from './agent.entity.js';
 import { hashPassword } from './password-hasher.js';
 
 @Injectable()
@@ -44,6 +47,27 @@ export class AgentsService {
     await this.shops.require(shopId);
     const agents = await this.agents.find({ where: { shopId }, order: { createdAt: 'ASC', id: 'ASC' } });
     return agents.map(toAgentView);
+  }
+
+  async update(principal: Principal, shopId: string, agentId: string, input: UpdateAgentDto): Promise<AgentView> {
+    assertShopAccess(principal, shopId, 'manage');
+    const agent = await this.agents.findOneBy({ id: agentId, shopId });
+    if (!agent) throw new AgentException('AGENT_NOT_FOUND', `No agent ${agentId} in this shop.`);
+    if (input.displayName !== undefined) agent.displayName = input.displayName;
+    // Lowering a maximum below what an agent holds keeps their cases; it only stops new ones reaching them.
+    if (input.maxOpenCases !== undefined) agent.maxOpenCases = input.maxOpenCases;
+    return toAgentView(await this.agents.save(agent));
+  }
+
+  /** online takes distributed cases; away and suspended (挂起) keep their cases and receive no new ones. */
+  async setPresence(principal: AgentPrincipal, presence: Presence): Promise<AgentView> {
+    const agent = await this.agents.findOneByOrFail({ id: principal.agentId, shopId: principal.shopId });
+    if (agent.presence !== presence) {
+      agent.presence = presence;
+      agent.presenceChangedAt = this.clock.now();
+      await this.agents.save(agent);
+    }
+    return toAgentView(agent);
   }
 
   /** Deactivates an agent and revokes every session of theirs in the same transaction. */

@@ -48,8 +48,18 @@ export class SessionsService {
     return { token, expiresAt: expiresAt.toISOString(), agent: toAgentView(agent) };
   }
 
+  /** Revokes the session; an agent with no other live session is away from then on (no cases are distributed to them). */
   async logout(principal: AgentPrincipal): Promise<void> {
-    await this.sessions.update({ id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
+    const now = this.clock.now();
+    await this.sessions.manager.transaction(async (manager) => {
+      await manager.update(AgentSession, { id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: now });
+      await manager.query(
+        `UPDATE agents a SET presence = 'away', presence_changed_at = $2
+         WHERE a.id = $1 AND a.presence <> 'away'
+           AND NOT EXISTS (SELECT 1 FROM agent_sessions s WHERE s.agent_id = a.id AND s.revoked_at IS NULL AND s.expires_at > $2)`,
+        [principal.agentId, now],
+      );
+    });
   }
 
   /** The principal for a presented session token, or undefined when unknown, revoked or expired. */

@@ -5,7 +5,7 @@ import type { Tx } from '../database/transactions.js';
 import { MoneyConstraintError } from '../orders/orders.repository.js';
 import type { TimerRow } from '../timers/timers.repository.js';
 import type { OutboxEvent } from '../webhooks/webhook-events.js';
-import type { CaseRecord } from './case.record.js';
+import { dueAtColumn, type CaseRecord } from './case.record.js';
 
 export interface CaseWrites {
   /** Deltas per order, already summed. */
@@ -101,13 +101,18 @@ export class CaseChangeRepository {
         archived_at: r.archivedAt,
         event_seq: r.eventSeq,
         chain_head: r.chainHead,
+        assignee_id: r.assigneeId,
+        due_at: dueAtColumn(r.dueAt),
+        due_timer: r.dueTimer,
+        disputed: r.disputed,
       })),
       (p, n) => `UPDATE cases AS c SET state = u.state, version = u.version, machine_version = u.machine_version, snapshot = u.snapshot,
           reserved_amount = u.reserved_amount, refunded_amount = u.refunded_amount, verified_reason_code = u.verified_reason_code,
           verified_reason_category = u.verified_reason_category, reason_recoded = u.reason_recoded, outcome = u.outcome,
           updated_at = u.updated_at, archived_at = u.archived_at, event_seq = u.event_seq, chain_head = u.chain_head,
+          assignee_id = u.assignee_id, due_at = u.due_at, due_timer = u.due_timer, disputed = u.disputed,
           feed_key = GREATEST(${CURRENT_XID}, c.feed_key)
-        FROM ${rows(p, n, 'id uuid, state text, version int, machine_version int, snapshot jsonb, reserved_amount bigint, refunded_amount bigint, verified_reason_code text, verified_reason_category text, reason_recoded boolean, outcome text, updated_at timestamptz, archived_at timestamptz, event_seq int, chain_head text')} u
+        FROM ${rows(p, n, 'id uuid, state text, version int, machine_version int, snapshot jsonb, reserved_amount bigint, refunded_amount bigint, verified_reason_code text, verified_reason_category text, reason_recoded boolean, outcome text, updated_at timestamptz, archived_at timestamptz, event_seq int, chain_head text, assignee_id uuid, due_at timestamptz, due_timer text, disputed boolean')} u
         WHERE c.id = u.id RETURNING 1`,
     );
     add(

@@ -32,6 +32,7 @@ import {
   type CaseAction,
   type CaseSnapshot,
 } from './machine/case-machine.queries.js';
+import { mostUrgentDeadline } from './machine/case-timers.js';
 import { CASE_MACHINE_VERSION } from './machine/case.machine.js';
 import type { CaseEvent, CasePolicy, CaseType } from './machine/case.types.js';
 
@@ -41,6 +42,13 @@ export interface Actor {
 }
 
 export const TIMER_ACTOR: Actor = { kind: 'system', id: 'deadline-sweeper' };
+
+/** A due timer the sweeper has locked, with its case's row and every pending timer of that case. */
+export interface ClaimedTimer {
+  timer: TimerRow;
+  caseRow: Record<string, unknown>;
+  timers: readonly TimerRow[];
+}
 
 export interface OpenCaseCommand {
   shopId: string;
@@ -57,7 +65,18 @@ export interface OpenCaseCommand {
   order: OrderSnapshot;
   policy: CasePolicy;
   actor: Actor;
+  /**
+   * Distribution (分流): picks and locks the agent a new case goes to, in the opening transaction; undefined
+   * leaves the case unassigned in the queue. Not called for a case archived on opening.
+   */
+  chooseAssignee?: (tx: Tx) => Promise<string | undefined>;
 }
+
+/** The event every change of a case's assignee appends to its audit trail. */
+export const ASSIGNEE_CHANGED = 'ASSIGNEE_CHANGED';
+
+/** The actor of assignments made by distribution. */
+export const DISTRIBUTION_ACTOR: Actor = { kind: 'system', id: 'distribution' };
 
 export interface CaseCommand {
   shopId: string;
@@ -75,6 +94,8 @@ export interface RecordCommand {
   event: { type: string } & Record<string, unknown>;
   actor: Actor;
   expectedVersion?: number;
+  /** Set to change who works the case (null puts it back in the queue); left out, the assignee stays. */
+  assigneeId?: string | null;
 }
 
 export interface OrderUpdateCommand {
@@ -94,6 +115,19 @@ interface CaseChange {
   audit: ChainedAuditRecord[];
   /** Webhook events, written to the outbox in the same statement. */
   webhooks: OutboxEvent[];
+  /** The case's pending timers after this change, when the timers before it were known. */
+  pending?: TimerRow[];
+}
+
+/** What `change` needs beyond the transition itself. */
+interface ChangeOptions {
+  /** The case's pending timers before the change; needed whenever the change moves a timer. */
+  timers?: readonly TimerRow[];
+  /** A timer that fired and is gone after this change (unless the transition schedules it again). */
+  fired?: string;
+  payload?: unknown;
+  fromState?: string | null;
+  assigneeId?: string | null;
 }
 
 /**
@@ -153,7 +187,7 @@ export class CaseEngine {
       }
       throw new CaseException(result.reason, undefined, { state: current.state, allowedEvents: result.allowedEvents });
     }
-    const change = this.change(current, command.event, command.actor, result.snapshot, result.actions);
+    const change = this.change(current, command.event, command.actor, result.snapshot, result.actions, { timers: loaded.timers });
     await this.write(tx, [change]);
     return {
       record: change.after,
@@ -180,7 +214,10 @@ export class CaseEngine {
     this.assertVersion(command.expectedVersion, loaded.record.version);
     const extra = (await check?.(loaded)) ?? {};
     const current = loaded.record;
-    const change = this.change(current, { ...command.event, ...extra }, command.actor, restoreSnapshot(current.snapshot), []);
+    const change = this.change(current, { ...command.event, ...extra }, command.actor, restoreSnapshot(current.snapshot), [], {
+      timers: loaded.timers,
+      assigneeId: command.assigneeId,
+    });
     await this.write(tx, [change]);
     return { ...loaded, record: change.after };
   }
@@ -190,23 +227,22 @@ export class CaseEngine {
    * and applies each event, all in the caller's transaction. A timer the state no longer handles is
    * dropped. Any failure throws and leaves the whole batch to the caller (see TimerSweeper).
    */
-  async fireTimersIn(tx: Tx, claimed: Array<{ timer: TimerRow; caseRow: Record<string, unknown> }>): Promise<{ fired: number; stale: number }> {
+  async fireTimersIn(tx: Tx, claimed: ClaimedTimer[]): Promise<{ fired: number; stale: number }> {
     // Two deadlines of one case due in the same batch apply one after the other.
-    const latest = new Map<string, CaseRecord>();
+    const latest = new Map<string, { record: CaseRecord; timers: readonly TimerRow[] }>();
     const changes: CaseChange[] = [];
     const stale: Array<{ caseId: string; timerId: string }> = [];
-    for (const { timer, caseRow } of claimed) {
-      const current = latest.get(timer.caseId) ?? toCaseRecord(caseRow);
+    for (const { timer, caseRow, timers } of claimed) {
+      const { record: current, timers: pending } = latest.get(timer.caseId) ?? { record: toCaseRecord(caseRow), timers };
       const event = timer.event as CaseEvent;
       const result = applyCaseEvent(restoreSnapshot(current.snapshot), event);
       if (!result.accepted) {
         stale.push(timer);
         continue;
       }
-      const change = this.change(current, event, TIMER_ACTOR, result.snapshot, result.actions);
       // A fired timer's row goes, unless the transition scheduled the same timer again.
-      change.cancel = [...new Set([...change.cancel, timer.timerId])];
-      latest.set(timer.caseId, change.after);
+      const change = this.change(current, event, TIMER_ACTOR, result.snapshot, result.actions, { timers: pending, fired: timer.timerId });
+      latest.set(timer.caseId, { record: change.after, timers: change.pending ?? [] });
       changes.push(change);
     }
     await this.write(tx, mergePerCase(changes), stale);
@@ -245,6 +281,7 @@ export class CaseEngine {
       const event = { type: 'ORDER_UPDATED', orderId: saved.externalOrderId, changes };
       const updates = (await this.cases.lockOpenOfOrder(tx, command.shopId, saved.id)).map((row) => {
         const current = toCaseRecord(row);
+        // Order facts move no timer, so the case keeps its place in the queue without its timers being read.
         return this.change(current, event, command.actor, withOrderFacts(restoreSnapshot(current.snapshot), facts), []);
       });
       await this.write(tx, updates);
@@ -304,6 +341,9 @@ export class CaseEngine {
       buyerText: command.buyerText,
       outcome: null,
       assigneeId: null,
+      dueAt: null,
+      dueTimer: null,
+      disputed: false,
       requestedAt: command.requestedAt,
       openedAt: now,
       updatedAt: now,
@@ -311,20 +351,37 @@ export class CaseEngine {
       eventSeq: 0,
       chainHead: '',
     };
-    const opened = this.change(draft, { type: 'CASE_OPENED' }, command.actor, snapshot, actions, openedPayload(command), null);
+    const opened = this.change(draft, { type: 'CASE_OPENED' }, command.actor, snapshot, actions, {
+      timers: [],
+      payload: openedPayload(command),
+      fromState: null,
+    });
     await this.cases.insert(tx, opened.after);
     await this.write(tx, [{ ...opened, after: undefined }]);
 
     // The platform's clock started at requestedAt: a window that has already passed fires now.
     const due = opened.schedule.filter((timer) => timer.dueAt.getTime() <= now.getTime());
+    let record: CaseWithContext;
     if (due.length > 0) {
       const row = await this.cases.lockRow(tx, command.shopId, opened.after.id);
-      await this.fireTimersIn(tx, due.map((timer) => ({ timer, caseRow: row! })));
-      return { record: (await this.cases.loadWithContext(tx, command.shopId, opened.after.id, false))!, created: true };
+      await this.fireTimersIn(tx, due.map((timer) => ({ timer, caseRow: row!, timers: opened.schedule })));
+      record = (await this.cases.loadWithContext(tx, command.shopId, opened.after.id, false))!;
+    } else {
+      // Opening moves no money: the case as written, the order as locked, the timers as scheduled.
+      const timers = [...opened.schedule].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.timerId.localeCompare(b.timerId));
+      record = { record: opened.after, order, timers };
     }
-    // Opening moves no money: the case as written, the order as locked, the timers as scheduled.
-    const timers = [...opened.schedule].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.timerId.localeCompare(b.timerId));
-    return { record: { record: opened.after, order, timers }, created: true };
+    const assigneeId = command.chooseAssignee && !record.record.archivedAt ? await command.chooseAssignee(tx) : undefined;
+    if (assigneeId) {
+      record = await this.recordIn(tx, {
+        shopId: command.shopId,
+        caseId: opened.after.id,
+        event: { type: ASSIGNEE_CHANGED, from: null, to: assigneeId, via: 'distribution' },
+        actor: DISTRIBUTION_ACTOR,
+        assigneeId,
+      });
+    }
+    return { record, created: true };
   }
 
   private assertEligible(command: OpenCaseCommand, order: OrderRecord): void {
@@ -356,13 +413,28 @@ export class CaseEngine {
     actor: Actor,
     next: CaseSnapshot,
     actions: CaseAction[],
-    payload: unknown = withoutType(event),
-    fromState: string | null = current.state,
+    options: ChangeOptions = {},
   ): CaseChange {
+    const { payload = withoutType(event), fromState = current.state } = options;
     const now = this.clock.now();
     const context = next.context;
     const seq = current.eventSeq + 1;
     const plan = timerPlan(actions);
+    const cancel = options.fired ? [...new Set([...plan.cancel, options.fired])] : plan.cancel;
+    const schedule: TimerRow[] = plan.schedule.map((timer) => ({
+      caseId: current.id,
+      shopId: current.shopId,
+      timerId: timer.timerId,
+      event: { type: timer.event },
+      // The merchant's 48 h run from the platform's request time, not from when we heard of it.
+      dueAt: new Date((timer.delayName === 'MERCHANT_RESPONSE' ? current.requestedAt : now).getTime() + timer.delayMs),
+      attempts: 0,
+    }));
+    const pending = options.timers && [
+      ...options.timers.filter((t) => !cancel.includes(t.timerId) && !schedule.some((s) => s.timerId === t.timerId)),
+      ...schedule,
+    ];
+    const deadline = this.deadlineAfter(current, pending, cancel.length + schedule.length > 0, context);
     const state = stepOf(next);
     const audit = chainEvent(
       {
@@ -396,23 +468,33 @@ export class CaseEngine {
       archivedAt: next.status === 'done' ? now : null,
       eventSeq: seq,
       chainHead: audit.hash,
+      assigneeId: options.assigneeId === undefined ? current.assigneeId : options.assigneeId,
+      dueAt: deadline.dueAt,
+      dueTimer: deadline.dueTimer,
+      disputed: context.disputed,
     };
     return {
       after,
       money: reserved !== 0 || refunded !== 0 ? { orderId: current.orderId, reserved, refunded } : null,
-      cancel: plan.cancel,
-      schedule: plan.schedule.map((timer) => ({
-        caseId: current.id,
-        shopId: current.shopId,
-        timerId: timer.timerId,
-        event: { type: timer.event },
-        // The merchant's 48 h run from the platform's request time, not from when we heard of it.
-        dueAt: new Date((timer.delayName === 'MERCHANT_RESPONSE' ? current.requestedAt : now).getTime() + timer.delayMs),
-        attempts: 0,
-      })),
+      cancel,
+      schedule,
       audit: [audit],
       webhooks: webhookEventsOf(fromState === null ? null : current, after, event.type, now),
+      pending,
     };
+  }
+
+  /**
+   * The case's most urgent merchant deadline after a change, which orders the agent queue. It moves only
+   * when a timer moves or the evidence package is submitted; then the pending timers must be known.
+   */
+  private deadlineAfter(current: CaseRecord, pending: TimerRow[] | undefined, timersMoved: boolean, context: CaseSnapshot['context']) {
+    if (!timersMoved && current.snapshot.context.evidenceSubmitted === context.evidenceSubmitted) {
+      return { dueAt: current.dueAt, dueTimer: current.dueTimer };
+    }
+    if (!pending) throw new Error(`The pending timers of case ${current.id} are needed to place it in the queue.`);
+    const urgent = mostUrgentDeadline(pending, context);
+    return { dueAt: urgent?.dueAt ?? null, dueTimer: urgent?.timerId ?? null };
   }
 
   /**

@@ -35,10 +35,20 @@ export interface CaseRecord {
   buyerText: string | null;
   outcome: CaseOutcome | null;
   assigneeId: string | null;
+  /** The most urgent merchant deadline (see mostUrgentDeadline), kept with the case for the queue order. */
+  dueAt: Date | null;
+  dueTimer: string | null;
+  /** The platform has been asked to intervene (平台介入). */
+  disputed: boolean;
   requestedAt: Date;
   openedAt: Date;
   updatedAt: Date;
   archivedAt: Date | null;
   eventSeq: number;
   chainHead: string;
+}
+
+/** The stored form of `dueAt`: no running deadline is 'infinity', which sorts after every deadline. */
+export function dueAtColumn(dueAt: Date | null): Date | string {
+  return dueAt ?? 'infinity';
 }

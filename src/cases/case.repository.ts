@@ -5,7 +5,7 @@ import { toOrderRecord } from '../orders/orders.repository.js';
 import type { OrderRecord } from '../orders/order.types.js';
 import { toTimerRow, type TimerRow } from '../timers/timers.repository.js';
 import { CURRENT_XID } from './case-change.repository.js';
-import type { CaseRecord } from './case.record.js';
+import { dueAtColumn, type CaseRecord } from './case.record.js';
 
 /** A case with what its view and the engine need around it. */
 export interface CaseWithContext {
@@ -39,6 +39,9 @@ const COLUMNS: Record<keyof CaseRecord, string> = {
   buyerText: 'buyer_text',
   outcome: 'outcome',
   assigneeId: 'assignee_id',
+  dueAt: 'due_at',
+  dueTimer: 'due_timer',
+  disputed: 'disputed',
   requestedAt: 'requested_at',
   openedAt: 'opened_at',
   updatedAt: 'updated_at',
@@ -53,7 +56,14 @@ export function toCaseRecord(row: Record<string, unknown>): CaseRecord {
   const record: Record<string, unknown> = {};
   for (const [key, column] of Object.entries(COLUMNS)) record[key] = row[column];
   for (const key of MONEY) record[key] = int8(record[key] as string);
+  // 'infinity' (no running deadline) is stored so the queue index sorts it last; it reads as null.
+  record.dueAt = toDueAt(record.dueAt);
   return record as unknown as CaseRecord;
+}
+
+function toDueAt(value: unknown): Date | null {
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+  return date && Number.isFinite(date.getTime()) ? date : null;
 }
 
 export interface CaseListFilter {
@@ -83,7 +93,7 @@ function withContext(row: Record<string, unknown>): CaseWithContext {
 export class CaseRepository {
   async insert(tx: Tx, record: CaseRecord): Promise<void> {
     const keys = Object.keys(COLUMNS) as Array<keyof CaseRecord>;
-    const values = keys.map((key) => (JSON_COLUMNS.includes(key) ? JSON.stringify(record[key]) : record[key]));
+    const values = keys.map((key) => (JSON_COLUMNS.includes(key) ? JSON.stringify(record[key]) : key === 'dueAt' ? dueAtColumn(record.dueAt) : record[key]));
     await tx.query(
       `INSERT INTO cases (${keys.map((k) => COLUMNS[k]).join(', ')}, feed_key) VALUES (${keys.map((_, i) => `$${i + 1}`).join(', ')}, ${CURRENT_XID})`,
       values,

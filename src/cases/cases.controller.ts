@@ -6,20 +6,12 @@ import type { ShopPrincipal } from '../common/auth/principal.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { CaseEventPipe } from './case-event.pipe.js';
-import { CaseException } from './case.problems.js';
+import { parseIfMatch } from './if-match.js';
 import { CasesService } from './cases.service.js';
 import { ListCasesDto } from './dto/list-cases.dto.js';
 import { CLIENT_EVENT_TYPES } from './dto/case-event.dto.js';
 import { OpenCaseDto } from './dto/open-case.dto.js';
 import type { CaseEvent } from './machine/case.types.js';
-
-/** `If-Match: "7"` (or W/"7", or 7) → 7. */
-function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) throw new CaseException('INVALID_IF_MATCH');
-  return Number(match[1]);
-}
 
 @ApiTags('cases')
 @Controller('v1/cases')

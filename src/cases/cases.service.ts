@@ -10,11 +10,13 @@ import type { Platform } from '../shops/shop.entity.js';
 import { ShopsService } from '../shops/shops.service.js';
 import { AuditRepository, type AuditEventView } from '../audit/audit.repository.js';
 import { EvidenceService } from '../evidence/evidence.service.js';
+import { AssignmentService } from '../queue/assignment.service.js';
+import { ReplyGuardService, type GuardOverride } from '../replies/reply-guard.service.js';
 import { CaseEngine, type Actor } from './case-engine.js';
 import { CaseException } from './case.problems.js';
 import { CaseRepository } from './case.repository.js';
 import { toCaseView, type CaseView } from './case.view.js';
-import { eventSourceOf, type ClientEventType } from './dto/case-event.dto.js';
+import { BUYER_FACING_NOTE_EVENTS, eventSourceOf, type ClientEventType } from './dto/case-event.dto.js';
 import type { ListCasesDto } from './dto/list-cases.dto.js';
 import type { OpenCaseDto } from './dto/open-case.dto.js';
 import { casePolicyFromShopWindows } from './machine/case-timers.js';
@@ -30,6 +32,8 @@ export class CasesService {
     private readonly audit: AuditRepository,
     private readonly shops: ShopsService,
     private readonly evidence: EvidenceService,
+    private readonly assignments: AssignmentService,
+    private readonly guard: ReplyGuardService,
   ) {}
 
   async open(principal: ShopPrincipal, input: OpenCaseDto): Promise<{ view: CaseView; created: boolean }> {
@@ -51,6 +55,7 @@ export class CasesService {
       order: { ...input.order, shippedAt: input.order.shippedAt ?? null, items: input.order.items.map((item) => ({ ...item })) },
       policy: casePolicyFromShopWindows(shop),
       actor: actorOf(principal) as Actor,
+      chooseAssignee: shop.distributionEnabled ? (tx) => this.assignments.chooseForNewCase(tx, shop.id) : undefined,
     });
     return { view: toCaseView(record.record, record.order, record.timers), created };
   }
@@ -90,10 +95,24 @@ export class CasesService {
       const submitted = await this.evidence.submit(principal, caseId, expectedVersion);
       return toCaseView(submitted.record, submitted.order, submitted.timers);
     }
+    const screened = BUYER_FACING_NOTE_EVENTS.includes(event.type as ClientEventType) ? await this.screenNote(principal, caseId, event) : event;
     const enriched: CaseEvent =
-      event.type === 'VERIFY' ? { ...event, verifiedReasonCategory: reasonByCode(event.verifiedReasonCode)!.category } : event;
+      screened.type === 'VERIFY' ? { ...screened, verifiedReasonCategory: reasonByCode(screened.verifiedReasonCode)!.category } : screened;
     const applied = await this.engine.apply({ shopId: principal.shopId, caseId, event: enriched, actor: actorOf(principal) as Actor, expectedVersion });
     return toCaseView(applied.record, applied.order, applied.timers);
+  }
+
+  /**
+   * Runs a note the buyer will read through the reply guard for the case's platform: a blocking finding
+   * refuses the event unless a supervisor overrides it; what was found (and the override) is recorded
+   * with the event as `guard`.
+   */
+  private async screenNote(principal: ShopPrincipal, caseId: string, event: CaseEvent): Promise<CaseEvent> {
+    const { guardOverride, ...rest } = event as CaseEvent & { note: string; guardOverride?: GuardOverride };
+    const record = await this.cases.find(this.dataSource.manager, principal.shopId, caseId);
+    if (!record) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+    const guard = this.guard.screen({ platform: record.platform as Platform, text: rest.note, principal, override: guardOverride });
+    return (guard ? { ...rest, guard } : rest) as CaseEvent;
   }
 
   async timeline(principal: ShopPrincipal, caseId: string): Promise<AuditEventView[]> {

@@ -41,6 +41,10 @@ export class Shop {
   @Column({ name: 'buyer_escalation_days', type: 'integer', default: 7 })
   buyerEscalationDays: number;
 
+  /** 分流: new cases go to the online agent with the fewest open cases. Off by default. */
+  @Column({ name: 'distribution_enabled', type: 'boolean', default: false })
+  distributionEnabled: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

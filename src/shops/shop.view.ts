@@ -15,6 +15,7 @@ export interface ShopView {
   platform: Shop['platform'];
   timezone: string;
   policy: ShopPolicy;
+  distributionEnabled: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -37,6 +38,7 @@ export function toShopView(shop: Shop): ShopView {
     platform: shop.platform,
     timezone: shop.timezone,
     policy: policyOf(shop),
+    distributionEnabled: shop.distributionEnabled,
     createdAt: shop.createdAt.toISOString(),
     updatedAt: shop.updatedAt.toISOString(),
   };

@@ -4,6 +4,7 @@ import type { Repository } from 'typeorm';
 import type { Principal } from '../common/auth/principal.js';
 import { decodeCursor, toPage, type Page, type PageQueryDto } from '../common/pagination.js';
 import { isUniqueViolation } from '../database/pg-errors.js';
+import { SEED_CANNED_REPLIES_SQL, defaultCannedReplyRows } from '../replies/canned-replies.seed.js';
 import type { CreateShopDto } from './dto/create-shop.dto.js';
 import { ShopPolicyDto } from './dto/shop-policy.dto.js';
 import type { UpdateShopDto } from './dto/update-shop.dto.js';
@@ -19,15 +20,21 @@ export class ShopsService {
   async create(input: CreateShopDto): Promise<ShopView> {
     const policy = Object.assign(new ShopPolicyDto(), input.policy ?? {});
     try {
-      const shop = await this.shops.save(
-        this.shops.create({
-          slug: input.slug,
-          name: input.name,
-          platform: input.platform,
-          timezone: input.timezone ?? 'Asia/Shanghai',
-          ...policy,
-        }),
-      );
+      // A new shop starts with the default canned replies, in the same transaction.
+      const shop = await this.shops.manager.transaction(async (manager) => {
+        const saved = await manager.save(
+          this.shops.create({
+            slug: input.slug,
+            name: input.name,
+            platform: input.platform,
+            timezone: input.timezone ?? 'Asia/Shanghai',
+            distributionEnabled: input.distributionEnabled ?? false,
+            ...policy,
+          }),
+        );
+        await manager.query(SEED_CANNED_REPLIES_SQL('SELECT $2::uuid AS id'), [JSON.stringify(defaultCannedReplyRows()), saved.id]);
+        return saved;
+      });
       return toShopView(shop);
     } catch (error) {
       if (isUniqueViolation(error, 'shops_slug_key')) {
@@ -57,6 +64,7 @@ export class ShopsService {
     const shop = await this.require(shopId);
     if (input.name !== undefined) shop.name = input.name;
     if (input.timezone !== undefined) shop.timezone = input.timezone;
+    if (input.distributionEnabled !== undefined) shop.distributionEnabled = input.distributionEnabled;
     for (const [key, value] of Object.entries(input.policy ?? {})) {
       if (value !== undefined) (shop as unknown as Record<string, number>)[key] = value;
     }

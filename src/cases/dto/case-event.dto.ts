@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { REASON_CODES, type ReasonCode } from '../../reasons/reason.types.js';
 import { CASE_EVENT_SOURCES, RESOLUTIONS, type CaseEventType, type Resolution } from '../machine/case.types.js';
 import { MAX_MONEY } from './open-case.dto.js';
@@ -9,6 +10,22 @@ class NoteDto {
   @IsString()
   @Length(1, 4000)
   note: string;
+}
+
+class GuardOverrideDto {
+  @ApiProperty({ example: '买家主动索要售后电话，已由主管确认' })
+  @IsString()
+  @Length(1, 1000)
+  reason: string;
+}
+
+/** A note the buyer reads (contact, apology): screened by the reply guard; a supervisor may override a block. */
+class BuyerNoteDto extends NoteDto {
+  @ApiPropertyOptional({ type: GuardOverrideDto, description: 'Supervisors only: send despite blocking findings (audited)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GuardOverrideDto)
+  guardOverride?: GuardOverrideDto;
 }
 
 class VerifyDto {
@@ -44,6 +61,12 @@ class ProposeDto {
   @IsString()
   @Length(1, 4000)
   note: string;
+
+  @ApiPropertyOptional({ type: GuardOverrideDto, description: 'Supervisors only: send despite blocking findings (audited)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GuardOverrideDto)
+  guardOverride?: GuardOverrideDto;
 }
 
 class InspectionDto {
@@ -112,9 +135,9 @@ export type ClientEventType = Exclude<CaseEventType, `${string}_EXPIRED`>;
 
 /** The payload schema of each event a client may send (timer events are the sweeper's). */
 export const CASE_EVENT_PAYLOADS: Record<ClientEventType, new () => object> = {
-  CONTACT_BUYER: NoteDto,
+  CONTACT_BUYER: BuyerNoteDto,
   VERIFY: VerifyDto,
-  APOLOGISE: NoteDto,
+  APOLOGISE: BuyerNoteDto,
   PROPOSE: ProposeDto,
   GOODS_RECEIVED: InspectionDto,
   EXCHANGE_SHIPPED: ShipmentDto,
@@ -132,6 +155,9 @@ export const CASE_EVENT_PAYLOADS: Record<ClientEventType, new () => object> = {
 };
 
 export const CLIENT_EVENT_TYPES = Object.keys(CASE_EVENT_PAYLOADS) as ClientEventType[];
+
+/** Events whose `note` the buyer reads: the reply guard screens it before the event is accepted. */
+export const BUYER_FACING_NOTE_EVENTS: readonly ClientEventType[] = ['CONTACT_BUYER', 'APOLOGISE', 'PROPOSE'];
 
 /** Agents work the playbook; the order system reports what buyers, payments and platforms did. */
 export function eventSourceOf(type: ClientEventType): 'agent' | 'integration' {

@@ -86,3 +86,30 @@ export function timerDelayMs(timer: TimerName, context: Pick<CaseContext, 'polic
 export function timerNameById(timerId: string): TimerName | undefined {
   return TIMER_NAMES.find((name) => CASE_TIMERS[name].timerId === timerId);
 }
+
+/**
+ * The deadlines that cost the shop money when missed: the platform auto-approves (merchant response),
+ * releases the refund (merchant receipt) or rules without the merchant's evidence (dispute evidence,
+ * until the package is submitted). Buyer windows close in the shop's favour, so they never make a case urgent.
+ */
+export const MERCHANT_DEADLINE_TIMER_IDS: readonly string[] = [
+  CASE_TIMERS.MERCHANT_RESPONSE.timerId,
+  CASE_TIMERS.MERCHANT_RECEIPT.timerId,
+  CASE_TIMERS.DISPUTE_EVIDENCE.timerId,
+];
+
+/** A case's most urgent merchant deadline among its pending timers, or null when none is running. */
+export function mostUrgentDeadline<T extends { timerId: string; dueAt: Date }>(
+  timers: readonly T[],
+  context: Pick<CaseContext, 'evidenceSubmitted'>,
+): T | null {
+  let urgent: T | null = null;
+  for (const timer of timers) {
+    if (!MERCHANT_DEADLINE_TIMER_IDS.includes(timer.timerId)) continue;
+    if (timer.timerId === CASE_TIMERS.DISPUTE_EVIDENCE.timerId && context.evidenceSubmitted) continue;
+    if (!urgent || timer.dueAt.getTime() < urgent.dueAt.getTime() || (timer.dueAt.getTime() === urgent.dueAt.getTime() && timer.timerId < urgent.timerId)) {
+      urgent = timer;
+    }
+  }
+  return urgent;
+}

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsTimeZone, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsTimeZone, Length, Matches, ValidateNested } from 'class-validator';
 import { PLATFORMS, type Platform } from '../shop.entity.js';
 import { ShopPolicyDto } from './shop-policy.dto.js';
 
@@ -28,4 +28,9 @@ export class CreateShopDto {
   @ValidateNested()
   @Type(() => ShopPolicyDto)
   policy?: ShopPolicyDto;
+
+  @ApiPropertyOptional({ default: false, description: '分流: new cases go to the online agent with the fewest open cases' })
+  @IsOptional()
+  @IsBoolean()
+  distributionEnabled?: boolean;
 }

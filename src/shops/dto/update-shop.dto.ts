@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsTimeZone, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsTimeZone, Length, Max, Min, ValidateNested } from 'class-validator';
 
 export class UpdateShopPolicyDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 720 })
@@ -56,4 +56,9 @@ export class UpdateShopDto {
   @ValidateNested()
   @Type(() => UpdateShopPolicyDto)
   policy?: UpdateShopPolicyDto;
+
+  @ApiPropertyOptional({ description: '分流: new cases go to the online agent with the fewest open cases (default off)' })
+  @IsOptional()
+  @IsBoolean()
+  distributionEnabled?: boolean;
 }

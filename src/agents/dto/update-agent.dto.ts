@@ -1,0 +1,17 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+
+export class UpdateAgentDto {
+  @ApiPropertyOptional({ example: '小李' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  displayName?: string;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 10000, description: 'Most open cases by claim, distribution or transfer; null: no limit' })
+  @ValidateIf((_, value) => value !== null && value !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  maxOpenCases?: number | null;
+}

@@ -1,0 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { CASE_TYPES, type CaseType } from '../../cases/machine/case.types.js';
+import { REPLY_STEPS, type ReplyStep } from '../canned/reply-steps.js';
+
+export class ListCannedRepliesDto {
+  @ApiPropertyOptional({ enum: REPLY_STEPS })
+  @IsOptional()
+  @IsIn(REPLY_STEPS)
+  step?: ReplyStep;
+
+  @ApiPropertyOptional({ enum: CASE_TYPES, description: 'Replies for this case type plus the ones that fit any type' })
+  @IsOptional()
+  @IsIn(CASE_TYPES)
+  caseType?: CaseType;
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { CaseEngineModule } from '../cases/case-engine.module.js';
+import { ShopsModule } from '../shops/shops.module.js';
+import { CannedRepliesController } from './canned-replies.controller.js';
+import { CannedRepliesRepository } from './canned-replies.repository.js';
+import { CannedRepliesService } from './canned-replies.service.js';
+import { RepliesController } from './replies.controller.js';
+import { ReplyGuardService } from './reply-guard.service.js';
+import { ReplyRenderService } from './reply-render.service.js';
+
+/**
+ * Buyer-facing replies: the compliance guard, canned replies and rendering them for a case. Imports the case
+ * engine, not CasesModule, so CasesModule can import this one for the guard without a cycle.
+ */
+@Module({
+  imports: [ShopsModule, CaseEngineModule],
+  controllers: [RepliesController, CannedRepliesController],
+  providers: [ReplyGuardService, CannedRepliesService, CannedRepliesRepository, ReplyRenderService],
+  exports: [ReplyGuardService],
+})
+export class RepliesModule {}

@@ -54,8 +54,11 @@ export class PgRecorder {
   }
 }
 
-/** Replays recorded sessions concurrently, each on its own connection, each in its recorded order. */
-export async function replay(url: string, sessions: RecordedSession[]): Promise<number> {
+/**
+ * Replays recorded sessions concurrently, each on its own connection, each in its recorded order.
+ * `onStatement`, when given, hears each statement's round-trip time (ms) as replayed.
+ */
+export async function replay(url: string, sessions: RecordedSession[], onStatement?: (text: string, ms: number) => void): Promise<number> {
   const clients = await Promise.all(
     sessions.map(async () => {
       const client = new pg.Client({ connectionString: url });
@@ -68,8 +71,9 @@ export async function replay(url: string, sessions: RecordedSession[]): Promise<
   await Promise.all(
     sessions.map(async (session, i) => {
       for (const statement of session.statements) {
-        const t = timing && performance.now();
+        const t = (timing || onStatement) && performance.now();
         await clients[i].query(statement.text, statement.values);
+        onStatement?.(statement.text, performance.now() - (t as number));
         if (timing) {
           const key = statement.text.replace(/\s+/g, ' ').slice(0, 60);
           const entry = timing.get(key) ?? { n: 0, ms: 0 };

@@ -52,3 +52,9 @@ export interface CaseRecord {
 export function dueAtColumn(dueAt: Date | null): Date | string {
   return dueAt ?? 'infinity';
 }
+
+/** `dueAt` as read back: 'infinity' (no running deadline) is null. */
+export function toDueAt(value: unknown): Date | null {
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
+  return date && Number.isFinite(date.getTime()) ? date : null;
+}

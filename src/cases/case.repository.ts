@@ -5,7 +5,7 @@ import { toOrderRecord } from '../orders/orders.repository.js';
 import type { OrderRecord } from '../orders/order.types.js';
 import { toTimerRow, type TimerRow } from '../timers/timers.repository.js';
 import { CURRENT_XID } from './case-change.repository.js';
-import { dueAtColumn, type CaseRecord } from './case.record.js';
+import { dueAtColumn, toDueAt, type CaseRecord } from './case.record.js';
 
 /** A case with what its view and the engine need around it. */
 export interface CaseWithContext {
@@ -59,11 +59,6 @@ export function toCaseRecord(row: Record<string, unknown>): CaseRecord {
   // 'infinity' (no running deadline) is stored so the queue index sorts it last; it reads as null.
   record.dueAt = toDueAt(record.dueAt);
   return record as unknown as CaseRecord;
-}
-
-function toDueAt(value: unknown): Date | null {
-  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : null;
-  return date && Number.isFinite(date.getTime()) ? date : null;
 }
 
 export interface CaseListFilter {

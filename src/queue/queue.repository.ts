@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { int8 } from '../database/bigint.js';
 import type { Tx } from '../database/transactions.js';
+import { toDueAt } from '../cases/case.record.js';
 import type { CaseType } from '../cases/machine/case.types.js';
 import { stepCondition, type QueueStep } from './queue-steps.js';
 
@@ -57,11 +58,12 @@ export interface QueueRow {
   openedAt: Date;
 }
 
-const ITEM_COLUMNS = `c.id, c.version, c.type, c.state, c.platform, c.platform_case_id, o.external_order_id, c.currency,
+/** What a queue item shows from the case row; each index-ordered branch reads it once. */
+const CASE_COLUMNS = `c.id, c.version, c.type, c.state, c.platform, c.platform_case_id, c.order_id, c.currency,
   c.requested_amount, c.reserved_amount, c.refunded_amount,
   COALESCE(c.verified_reason_code, c.claimed_reason_code) AS reason_code,
   COALESCE(c.verified_reason_category, c.claimed_reason_category) AS reason_category,
-  c.disputed, c.assignee_id, c.due_at, c.due_timer, c.buyer ->> 'nickname' AS buyer_nickname, c.opened_at`;
+  c.disputed, c.assignee_id, c.due_at, (-c.requested_amount) AS amount_key, c.due_timer, c.buyer ->> 'nickname' AS buyer_nickname, c.opened_at`;
 
 /** All SQL of the agent queue: pages, claims, capacity and distribution. Every statement is scoped by shop. */
 @Injectable()
@@ -89,7 +91,7 @@ export class QueueRepository {
     params.push(filter.limit + 1);
     const limit = `$${params.length}`;
     const branch = (assignee: string) =>
-      `(SELECT c.id, c.due_at, (-c.requested_amount) AS amount_key FROM cases c
+      `(SELECT ${CASE_COLUMNS} FROM cases c
         WHERE ${[...conditions, assignee].join(' AND ')} ORDER BY ${QUEUE_ORDER} LIMIT ${limit})`;
     const branches: string[] = [];
     if (filter.scope.kind !== 'unassigned') {
@@ -99,8 +101,8 @@ export class QueueRepository {
     if (filter.scope.kind !== 'agent') branches.push(branch('c.assignee_id IS NULL'));
     const rows: Array<Record<string, unknown>> = await tx.query(
       `WITH page AS (SELECT * FROM (${branches.join(' UNION ALL ')}) b ORDER BY due_at, amount_key, id LIMIT ${limit})
-       SELECT ${ITEM_COLUMNS} FROM page p JOIN cases c ON c.id = p.id JOIN orders o ON o.id = c.order_id
-       ORDER BY ${QUEUE_ORDER}`,
+       SELECT p.*, o.external_order_id FROM page p JOIN orders o ON o.id = p.order_id
+       ORDER BY p.due_at, p.amount_key, p.id`,
       params,
     );
     return rows.map(toQueueRow);
@@ -165,7 +167,6 @@ export interface AgentLoad {
 }
 
 function toQueueRow(row: Record<string, unknown>): QueueRow {
-  const dueAt = row.due_at instanceof Date && Number.isFinite(row.due_at.getTime()) ? row.due_at : null;
   return {
     id: row.id as string,
     version: row.version as number,
@@ -182,7 +183,7 @@ function toQueueRow(row: Record<string, unknown>): QueueRow {
     reasonCategory: row.reason_category as string,
     disputed: row.disputed as boolean,
     assigneeId: (row.assignee_id as string | null) ?? null,
-    dueAt,
+    dueAt: toDueAt(row.due_at),
     dueTimer: (row.due_timer as string | null) ?? null,
     buyerNickname: (row.buyer_nickname as string | null) ?? null,
     openedAt: row.opened_at as Date,

@@ -23,6 +23,7 @@ import { HealthModule } from './health/health.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ShopsModule } from './shops/shops.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 
 export interface AppOptions {
   env: Environment;
@@ -83,6 +84,7 @@ export class AppModule {
         ChangesModule,
         WebhooksModule,
         AuditModule,
+        MetricsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -6,6 +6,7 @@ import { MoneyConstraintError } from '../orders/orders.repository.js';
 import type { TimerRow } from '../timers/timers.repository.js';
 import type { OutboxEvent } from '../webhooks/webhook-events.js';
 import { dueAtColumn, type CaseRecord } from './case.record.js';
+import type { MetricFact } from '../metrics/metric-facts.js';
 
 export interface CaseWrites {
   /** Deltas per order, already summed. */
@@ -17,6 +18,8 @@ export interface CaseWrites {
   cases: CaseRecord[];
   /** Webhook events in delivery order; fanned out to the shop's enabled endpoints subscribed to each type. */
   outbox: OutboxEvent[];
+  /** Metric facts; one the case already has (same kind, see metric_facts_once_key) is skipped. */
+  facts?: MetricFact[];
 }
 
 /** The writing transaction's id (xid8 as bigint): the change feed's position, see ChangesRepository. */
@@ -114,6 +117,25 @@ export class CaseChangeRepository {
           feed_key = GREATEST(${CURRENT_XID}, c.feed_key)
         FROM ${rows(p, n, 'id uuid, state text, version int, machine_version int, snapshot jsonb, reserved_amount bigint, refunded_amount bigint, verified_reason_code text, verified_reason_category text, reason_recoded boolean, outcome text, updated_at timestamptz, archived_at timestamptz, event_seq int, chain_head text, assignee_id uuid, due_at timestamptz, due_timer text, disputed boolean')} u
         WHERE c.id = u.id RETURNING 1`,
+    );
+    add(
+      (writes.facts ?? []).map((f) => ({
+        shop_id: f.shopId,
+        case_id: f.caseId,
+        seq: f.seq,
+        kind: f.kind,
+        at: f.at,
+        case_type: f.caseType,
+        agent_id: f.agentId,
+        label: f.label,
+        seconds: f.seconds,
+        currency: f.currency,
+        amount: f.amount,
+      })),
+      (p, n) => `INSERT INTO metric_facts (shop_id, case_id, seq, kind, at, case_type, agent_id, label, seconds, currency, amount)
+        SELECT * FROM ${rows(p, n, 'shop_id uuid, case_id uuid, seq int, kind text, at timestamptz, case_type text, agent_id uuid, label text, seconds int, currency text, amount bigint')} f
+        ON CONFLICT (case_id, kind) WHERE kind <> 'recoded' DO NOTHING
+        RETURNING 1`,
     );
     add(
       writes.outbox.map((e, ord) => ({ ord, event_id: e.eventId, shop_id: e.shopId, case_id: e.caseId, order_id: e.orderId, type: e.type, ts: e.timestamp, data: e.data })),

@@ -35,6 +35,7 @@ import {
 import { mostUrgentDeadline } from './machine/case-timers.js';
 import { CASE_MACHINE_VERSION } from './machine/case.machine.js';
 import type { CaseEvent, CasePolicy, CaseType } from './machine/case.types.js';
+import { metricFactsOf, type MetricFact } from '../metrics/metric-facts.js';
 
 export interface Actor {
   kind: 'admin' | 'agent' | 'integration' | 'system';
@@ -117,6 +118,8 @@ interface CaseChange {
   webhooks: OutboxEvent[];
   /** The case's pending timers after this change, when the timers before it were known. */
   pending?: TimerRow[];
+  /** What the change adds to the after-sales metrics. */
+  facts: MetricFact[];
 }
 
 /** What `change` needs beyond the transition itself. */
@@ -481,6 +484,7 @@ export class CaseEngine {
       audit: [audit],
       webhooks: webhookEventsOf(fromState === null ? null : current, after, event.type, now),
       pending,
+      facts: metricFactsOf({ before: current, after, event: event.type, actor, fromState, at: now, seq }),
     };
   }
 
@@ -523,6 +527,7 @@ export class CaseEngine {
         events: changes.flatMap((c) => c.audit),
         outbox: changes.flatMap((c) => c.webhooks),
         cases: changes.flatMap((c) => (c.after ? [c.after] : [])),
+        facts: changes.flatMap((c) => c.facts),
       });
     } catch (error) {
       if (error instanceof MoneyConstraintError) {
@@ -561,6 +566,7 @@ function mergePerCase(changes: CaseChange[]): CaseChange[] {
       schedule: [...scheduled.values()],
       audit: list.flatMap((c) => c.audit),
       webhooks: list.flatMap((c) => c.webhooks),
+      facts: list.flatMap((c) => c.facts),
     };
   });
 }

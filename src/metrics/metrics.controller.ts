@@ -1,0 +1,94 @@
+import { Body, Controller, Get, Headers, Put, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
+import type { ShopPrincipal } from '../common/auth/principal.js';
+import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
+import { UuidParam } from '../common/uuid-param.js';
+import { PaidOrdersDto, PeriodQueryDto, RatingDto, TimeseriesQueryDto } from './dto/metrics.dto.js';
+import { agentsCsv, summaryCsv, timeseriesCsv, wantsCsv } from './metrics.csv.js';
+import { MetricsService } from './metrics.service.js';
+
+/** Answers CSV instead of JSON when the client asks for it (`Accept: text/csv`). */
+function negotiate<T extends object>(accept: string | undefined, reply: FastifyReply, result: T, csv: (result: T) => string, name: string): T | string {
+  reply.header('vary', 'Accept');
+  if (!wantsCsv(accept)) return result;
+  reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
+  return csv(result);
+}
+
+const CALLERS = ['integration', ...ANY_AGENT] as const;
+
+@ApiTags('metrics')
+@Controller('v1/metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Get('summary')
+  @Allow(...CALLERS)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({
+    summary: 'The shop’s after-sales figures for a period of shop days (README “Metrics” defines each)',
+    description:
+      'Cases opened by type, the 48 h response window, auto-approvals and their money, first-response and resolution times (median, p90), ' +
+      'outcomes, the quality refund rate, the 30-day intervention rate and volume, recodes from quality to non-quality, satisfaction ' +
+      'and the gold-team thresholds. `from`/`to` are days in the shop’s time zone, both inclusive (default: the last 30 days).',
+  })
+  async summary(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.metrics.summary(caller, query);
+    return negotiate(accept, reply, result, summaryCsv, `metrics-summary-${result.period.from}-${result.period.to}`);
+  }
+
+  @Get('timeseries')
+  @Allow(...CALLERS)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({ summary: 'One metric per shop day over a period (zeros on empty days); the 30-day intervention metrics roll over the 30 days ending on each day' })
+  async timeseries(@ShopCaller() caller: ShopPrincipal, @Query() query: TimeseriesQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.metrics.timeseries(caller, query);
+    return negotiate(accept, reply, result, timeseriesCsv, `metrics-${result.metric}-${result.from}-${result.to}`);
+  }
+
+  @Get('agents')
+  @Allow(...CALLERS)
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({ summary: 'Per agent: cases handled in the period, open and overdue now, median first response, satisfaction' })
+  async agents(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.metrics.agents(caller, query);
+    return negotiate(accept, reply, result, agentsCsv, `metrics-agents-${result.period.from}-${result.period.to}`);
+  }
+
+  @Get('paid-orders')
+  @Allow(...CALLERS)
+  @ApiOperation({ summary: 'The daily paid-order counts the order system reported, one entry per day of the period (null when unknown)' })
+  paidOrders(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodQueryDto) {
+    return this.metrics.paidOrders(caller, query);
+  }
+
+  @Put('paid-orders')
+  @Allow('integration')
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Report paid orders per shop day (the denominator of the quality refund rate); each listed day’s count is replaced',
+  })
+  @ApiBody({ type: PaidOrdersDto, examples: { twoDays: { value: { days: [{ date: '2026-11-20', paidOrders: 1520 }, { date: '2026-11-21', paidOrders: 1388 }] } } } })
+  savePaidOrders(@ShopCaller() caller: ShopPrincipal, @Body() body: PaidOrdersDto) {
+    return this.metrics.savePaidOrders(caller, body);
+  }
+}
+
+@ApiTags('metrics')
+@Controller('v1/cases/:caseId/rating')
+export class RatingController {
+  constructor(private readonly metrics: MetricsService) {}
+
+  @Put()
+  @Allow('integration')
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Report the buyer’s rating of a case (满意 / 一般 / 不满意); a different rating replaces the earlier one',
+    description: 'Counted in satisfaction when reported, for the agent working the case at that moment.',
+  })
+  rate(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string, @Body() body: RatingDto) {
+    return this.metrics.rate(caller, caseId, body);
+  }
+}

@@ -40,6 +40,7 @@ interface Loaded {
   timeZone: string;
   period: Period;
   figures: Map<Day, DayFigures>;
+  bounds: DayBounds[];
   now: Date;
 }
 
@@ -100,10 +101,11 @@ export class MetricsService {
   async timeseries(caller: ShopPrincipal, query: TimeseriesQueryDto) {
     const metric = query.metric;
     const rolling = metric === 'interventionVolume30d' || metric === 'interventionRate30d';
-    const { timeZone, period, figures } = await this.load(caller.shopId, query, rolling ? INTERVENTION_WINDOW_DAYS - 1 : 0);
+    const loaded = await this.load(caller.shopId, query, rolling ? INTERVENTION_WINDOW_DAYS - 1 : 0);
+    const { timeZone, period, figures } = loaded;
     const days = dayRange(period.from, period.to);
     const paid = metric === 'qualityRefundRate' ? await this.transactions.run((tx) => this.metrics.paidOrders(tx, caller.shopId, period.from, period.to)) : new Map<Day, number>();
-    const bounds = new Map((await this.bounds(timeZone, period.from, period.to)).map((b) => [b.day, b]));
+    const bounds = new Map(loaded.bounds.map((b) => [b.day, b]));
     const currency = query.currency ?? 'CNY';
     const points = days.map((day) => {
       const t = rolling
@@ -236,10 +238,6 @@ export class MetricsService {
     return shop.timezone;
   }
 
-  private bounds(timeZone: string, from: Day, to: Day): Promise<DayBounds[]> {
-    return this.transactions.run((tx) => this.metrics.dayBounds(tx, timeZone, from, to));
-  }
-
   /**
    * The figures of every day of the period and of `lookBack` days before it: cached days as stored, the
    * rest from the facts (each run of missing days in one query per table), caching those now settled.
@@ -275,7 +273,7 @@ export class MetricsService {
         start: first.start.toISOString(),
         end: last.end.toISOString(),
       };
-      return { timeZone, period, figures, now };
+      return { timeZone, period, figures, bounds, now };
     });
   }
 

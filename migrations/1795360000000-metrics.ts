@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * After-sales metrics: one row per countable fact of a case (written by the case engine in the same
  * statement as the change that produced it, backfilled here from the audit trail), buyers' ratings and
- * daily paid-order counts reported by the order system, and a cache of settled days per shop time zone.
+ * daily paid-order counts reported by the order system, and a cache of settled days per shop time zone
+ * (each stored day gets a new generation, so instances may keep decoded copies and tell when one is stale).
  */
 export class Metrics1795360000000 implements MigrationInterface {
   name = 'Metrics1795360000000';
@@ -63,13 +64,24 @@ export class Metrics1795360000000 implements MigrationInterface {
         first_response_seconds bytea NOT NULL,
         resolution_seconds bytea NOT NULL,
         computed_at timestamptz(3) NOT NULL,
+        generation bigint GENERATED ALWAYS AS IDENTITY,
         PRIMARY KEY (shop_id, timezone, day)
       )`);
 
+    // Open cases per agent, kept by the case engine with each change (the per-agent metrics read it).
+    await q.query(`
+      CREATE TABLE agent_open_cases (
+        agent_id uuid PRIMARY KEY REFERENCES agents (id) ON DELETE CASCADE,
+        shop_id uuid NOT NULL,
+        open integer NOT NULL
+      )`);
+
     await backfillMetricFacts(q);
+    await recountAgentOpenCases(q);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE agent_open_cases`);
     await q.query(`DROP TABLE metric_rollups`);
     await q.query(`DROP TABLE paid_order_days`);
     await q.query(`DROP TABLE case_ratings`);
@@ -140,4 +152,14 @@ export async function backfillMetricFacts(q: QueryRunner): Promise<void> {
       WHERE e.type = 'VERIFY'
     ) v
     WHERE v.recoded <> v.was_recoded`);
+}
+
+/** Sets every agent's open-case counter from the cases themselves (after a backfill, or a bulk load that bypassed the engine). */
+export async function recountAgentOpenCases(q: { query(sql: string): Promise<unknown> }): Promise<void> {
+  await q.query(`
+    INSERT INTO agent_open_cases (agent_id, shop_id, open)
+    SELECT a.id, a.shop_id, count(c.id)::int
+    FROM agents a LEFT JOIN cases c ON c.assignee_id = a.id AND c.archived_at IS NULL
+    GROUP BY a.id, a.shop_id
+    ON CONFLICT (agent_id) DO UPDATE SET open = EXCLUDED.open`);
 }

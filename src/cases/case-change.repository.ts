@@ -7,6 +7,7 @@ import type { TimerRow } from '../timers/timers.repository.js';
 import type { OutboxEvent } from '../webhooks/webhook-events.js';
 import { dueAtColumn, type CaseRecord } from './case.record.js';
 import type { MetricFact } from '../metrics/metric-facts.js';
+import type { OpenCasesDelta } from './agent-open-cases.js';
 
 export interface CaseWrites {
   /** Deltas per order, already summed. */
@@ -20,6 +21,8 @@ export interface CaseWrites {
   outbox: OutboxEvent[];
   /** Metric facts; one the case already has (same kind, see metric_facts_once_key) is skipped. */
   facts?: MetricFact[];
+  /** Moves of the agents' open-case counters, one per agent, sorted by agent (see netOpenCasesDeltas). */
+  openCases?: OpenCasesDelta[];
 }
 
 /** The writing transaction's id (xid8 as bigint): the change feed's position, see ChangesRepository. */
@@ -135,6 +138,13 @@ export class CaseChangeRepository {
       (p, n) => `INSERT INTO metric_facts (shop_id, case_id, seq, kind, at, case_type, agent_id, label, seconds, currency, amount)
         SELECT * FROM ${rows(p, n, 'shop_id uuid, case_id uuid, seq int, kind text, at timestamptz, case_type text, agent_id uuid, label text, seconds int, currency text, amount bigint')} f
         ON CONFLICT (case_id, kind) WHERE kind <> 'recoded' DO NOTHING
+        RETURNING 1`,
+    );
+    add(
+      (writes.openCases ?? []).map((d) => ({ agent_id: d.agentId, shop_id: d.shopId, delta: d.delta })),
+      (p, n) => `INSERT INTO agent_open_cases AS a (agent_id, shop_id, open)
+        SELECT d.agent_id, d.shop_id, d.delta FROM ${rows(p, n, 'agent_id uuid, shop_id uuid, delta int')} d ORDER BY d.agent_id
+        ON CONFLICT (agent_id) DO UPDATE SET open = a.open + EXCLUDED.open
         RETURNING 1`,
     );
     add(

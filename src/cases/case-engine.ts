@@ -36,6 +36,7 @@ import { mostUrgentDeadline } from './machine/case-timers.js';
 import { CASE_MACHINE_VERSION } from './machine/case.machine.js';
 import type { CaseEvent, CasePolicy, CaseType } from './machine/case.types.js';
 import { metricFactsOf, type MetricFact } from '../metrics/metric-facts.js';
+import { netOpenCasesDeltas, openCasesDeltas, type OpenCasesDelta } from './agent-open-cases.js';
 
 export interface Actor {
   kind: 'admin' | 'agent' | 'integration' | 'system';
@@ -120,6 +121,8 @@ interface CaseChange {
   pending?: TimerRow[];
   /** What the change adds to the after-sales metrics. */
   facts: MetricFact[];
+  /** How the change moves the open cases agents hold. */
+  openCases: OpenCasesDelta[];
 }
 
 /** What `change` needs beyond the transition itself. */
@@ -485,6 +488,7 @@ export class CaseEngine {
       webhooks: webhookEventsOf(fromState === null ? null : current, after, event.type, now),
       pending,
       facts: metricFactsOf({ before: current, after, event: event.type, actor, fromState, at: now, seq }),
+      openCases: openCasesDeltas(current, after),
     };
   }
 
@@ -528,6 +532,7 @@ export class CaseEngine {
         outbox: changes.flatMap((c) => c.webhooks),
         cases: changes.flatMap((c) => (c.after ? [c.after] : [])),
         facts: changes.flatMap((c) => c.facts),
+        openCases: netOpenCasesDeltas(changes.flatMap((c) => c.openCases)),
       });
     } catch (error) {
       if (error instanceof MoneyConstraintError) {
@@ -567,6 +572,7 @@ function mergePerCase(changes: CaseChange[]): CaseChange[] {
       audit: list.flatMap((c) => c.audit),
       webhooks: list.flatMap((c) => c.webhooks),
       facts: list.flatMap((c) => c.facts),
+      openCases: list.flatMap((c) => c.openCases),
     };
   });
 }

@@ -224,6 +224,13 @@ export class Environment {
   @Min(100)
   @Max(50_000)
   EXPORT_BATCH_ROWS = 2000;
+
+  /** Memory for settled metric days decoded in this process (see SettledDaysCache); 0 keeps none. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(16 * 1024)
+  METRICS_CACHE_MB = 64;
 }
 
 export class ConfigValidationError extends Error {

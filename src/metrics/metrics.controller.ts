@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
@@ -19,6 +19,12 @@ function negotiate<T extends object>(accept: string | undefined, reply: FastifyR
 
 const CALLERS = ['integration', ...ANY_AGENT] as const;
 
+/** JSON by default, CSV with `Accept: text/csv`. */
+const JSON_OR_CSV = ApiOkResponse({
+  description: 'JSON, or CSV when the request says `Accept: text/csv`',
+  content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } },
+});
+
 @ApiTags('metrics')
 @Controller('v1/metrics')
 export class MetricsController {
@@ -26,7 +32,7 @@ export class MetricsController {
 
   @Get('summary')
   @Allow(...CALLERS)
-  @ApiProduces('application/json', 'text/csv')
+  @JSON_OR_CSV
   @ApiOperation({
     summary: 'The shop’s after-sales figures for a period of shop days (README “Metrics” defines each)',
     description:
@@ -41,7 +47,7 @@ export class MetricsController {
 
   @Get('timeseries')
   @Allow(...CALLERS)
-  @ApiProduces('application/json', 'text/csv')
+  @JSON_OR_CSV
   @ApiOperation({ summary: 'One metric per shop day over a period (zeros on empty days); the 30-day intervention metrics roll over the 30 days ending on each day' })
   async timeseries(@ShopCaller() caller: ShopPrincipal, @Query() query: TimeseriesQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.metrics.timeseries(caller, query);
@@ -50,7 +56,7 @@ export class MetricsController {
 
   @Get('agents')
   @Allow(...CALLERS)
-  @ApiProduces('application/json', 'text/csv')
+  @JSON_OR_CSV
   @ApiOperation({ summary: 'Per agent: cases handled in the period, open and overdue now, median first response, satisfaction' })
   async agents(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.metrics.agents(caller, query);
@@ -87,6 +93,13 @@ export class RatingController {
   @ApiOperation({
     summary: 'Report the buyer’s rating of a case (满意 / 一般 / 不满意); a different rating replaces the earlier one',
     description: 'Counted in satisfaction when reported, for the agent working the case at that moment.',
+  })
+  @ApiBody({
+    type: RatingDto,
+    examples: {
+      satisfied: { value: { rating: 'satisfied', ratedAt: '2026-11-21T10:00:00Z' } },
+      dissatisfied: { value: { rating: 'dissatisfied', ratedAt: '2026-11-21T10:00:00Z', comment: '退款太慢' } },
+    },
   })
   rate(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string, @Body() body: RatingDto) {
     return this.metrics.rate(caller, caseId, body);

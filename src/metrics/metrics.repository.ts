@@ -1,24 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions.js';
-import { decodeSeconds, encodeSeconds, type DayFigures, type FactGroup, type RatingGroup } from './day-figures.js';
+import { decodeSeconds, encodeSeconds, figuresOf, storedFormOf, type DayFigures, type FactGroup, type RatingGroup } from './day-figures.js';
 import type { Day } from './metric-period.js';
 
 export interface DayBounds {
   day: Day;
   start: Date;
   end: Date;
+  /** The generation of the day's stored figures (metric_rollups), null when none are stored. */
+  generation: string | null;
 }
 
-export interface AgentRow {
+export interface StoredDay {
+  generation: string;
+  figures: DayFigures;
+}
+
+export interface AgentLoad {
   id: string;
   displayName: string;
   role: string;
   active: boolean;
-}
-
-export interface AgentLoad {
-  agentId: string;
+  /** Open cases they hold now. */
   open: number;
+  /** Of those, past their merchant deadline (not yet fired), and within the warning lead of it. */
   overdue: number;
   dueSoon: number;
 }
@@ -39,61 +44,78 @@ const DAY = `to_char(d, 'YYYY-MM-DD')`;
 /** The SQL of the metrics: facts grouped by shop day, the settled-day cache, ratings and paid orders. */
 @Injectable()
 export class MetricsRepository {
-  /** Where each day of [from, to] starts and ends in the time zone (DST-proof: PostgreSQL's zone rules). */
-  async dayBounds(tx: Tx, timeZone: string, from: Day, to: Day): Promise<DayBounds[]> {
-    const rows: Array<{ day: Day; start: Date; end: Date }> = await tx.query(
-      `SELECT ${DAY} AS day, d::timestamp AT TIME ZONE $1 AS start, (d + 1)::timestamp AT TIME ZONE $1 AS "end"
-       FROM generate_series($2::date, $3::date, interval '1 day') AS g(t), LATERAL (SELECT g.t::date AS d) x
+  /**
+   * Where each day of [from, to] starts and ends in the time zone (DST-proof: PostgreSQL's zone rules),
+   * and the generation of its stored figures if any.
+   */
+  async dayBounds(tx: Tx, shopId: string, timeZone: string, from: Day, to: Day): Promise<DayBounds[]> {
+    return tx.query(
+      `SELECT ${DAY} AS day, d::timestamp AT TIME ZONE $1 AS start, (d + 1)::timestamp AT TIME ZONE $1 AS "end", r.generation::text AS generation
+       FROM generate_series($2::date, $3::date, interval '1 day') AS g(t)
+         CROSS JOIN LATERAL (SELECT g.t::date AS d) x
+         LEFT JOIN metric_rollups r ON r.shop_id = $4 AND r.timezone = $1 AND r.day = x.d
        ORDER BY 1`,
-      [timeZone, from, to],
+      [timeZone, from, to, shopId],
     );
-    return rows;
   }
 
-  async cachedDays(tx: Tx, shopId: string, timeZone: string, from: Day, to: Day): Promise<DayFigures[]> {
+  /** The stored figures of the listed days. */
+  async storedDays(tx: Tx, shopId: string, timeZone: string, days: Day[]): Promise<StoredDay[]> {
+    if (days.length === 0) return [];
     const rows: Array<{
       day: Day;
+      generation: string;
       counts: Record<string, number>;
       agents: Array<string | null>;
       first_response_counts: number[];
       first_response_seconds: Buffer;
       resolution_seconds: Buffer;
     }> = await tx.query(
-      `SELECT to_char(day, 'YYYY-MM-DD') AS day, counts, agents::text[] AS agents, first_response_counts, first_response_seconds, resolution_seconds
-       FROM metric_rollups WHERE shop_id = $1 AND timezone = $2 AND day BETWEEN $3::date AND $4::date`,
-      [shopId, timeZone, from, to],
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, generation::text AS generation, counts, agents::text[] AS agents, first_response_counts,
+         first_response_seconds, resolution_seconds
+       FROM metric_rollups WHERE shop_id = $1 AND timezone = $2 AND day = ANY($3::date[])`,
+      [shopId, timeZone, days],
     );
     return rows.map((row) => ({
-      day: row.day,
-      counts: row.counts,
-      agents: row.agents,
-      firstResponseCounts: row.first_response_counts,
-      firstResponseSeconds: decodeSeconds(row.first_response_seconds),
-      resolutionSeconds: decodeSeconds(row.resolution_seconds),
+      generation: row.generation,
+      figures: figuresOf({
+        day: row.day,
+        counts: row.counts,
+        agents: row.agents,
+        firstResponseCounts: row.first_response_counts,
+        firstResponseSeconds: decodeSeconds(row.first_response_seconds),
+        resolutionSeconds: decodeSeconds(row.resolution_seconds),
+      }),
     }));
   }
 
-  /** Keeps settled days; a day someone else stored meanwhile is left as it is (both were computed from the same facts). */
-  async cacheDays(tx: Tx, shopId: string, timeZone: string, days: DayFigures[], now: Date): Promise<void> {
-    if (days.length === 0) return;
-    await tx.query(
+  /**
+   * Stores settled days and answers the generation of each one stored; a day someone else stored
+   * meanwhile is left as it is (both were computed from the same facts) and not answered.
+   */
+  async storeDays(tx: Tx, shopId: string, timeZone: string, days: DayFigures[], now: Date): Promise<Map<Day, string>> {
+    if (days.length === 0) return new Map();
+    const stored = days.map(storedFormOf);
+    const rows: Array<{ day: Day; generation: string }> = await tx.query(
       `INSERT INTO metric_rollups (shop_id, timezone, day, counts, agents, first_response_counts, first_response_seconds, resolution_seconds, computed_at)
        SELECT $1, $2, d.day, d.counts, d.agents::uuid[], d.first_response_counts::int[], d.first_response_seconds, d.resolution_seconds, $3
        FROM unnest($4::date[], $5::jsonb[], $6::text[], $7::text[], $8::bytea[], $9::bytea[])
          AS d(day, counts, agents, first_response_counts, first_response_seconds, resolution_seconds)
-       ON CONFLICT (shop_id, timezone, day) DO NOTHING`,
+       ON CONFLICT (shop_id, timezone, day) DO NOTHING
+       RETURNING to_char(day, 'YYYY-MM-DD') AS day, generation::text AS generation`,
       [
         shopId,
         timeZone,
         now,
-        days.map((d) => d.day),
-        days.map((d) => JSON.stringify(d.counts)),
-        days.map((d) => pgArray(d.agents)),
-        days.map((d) => pgArray(d.firstResponseCounts.map(String))),
-        days.map((d) => encodeSeconds(d.firstResponseSeconds)),
-        days.map((d) => encodeSeconds(d.resolutionSeconds)),
+        stored.map((d) => d.day),
+        stored.map((d) => JSON.stringify(d.counts)),
+        stored.map((d) => pgArray(d.agents)),
+        stored.map((d) => pgArray(d.firstResponseCounts.map(String))),
+        stored.map((d) => encodeSeconds(d.firstResponseSeconds)),
+        stored.map((d) => encodeSeconds(d.resolutionSeconds)),
       ],
     );
+    return new Map(rows.map((row) => [row.day, row.generation]));
   }
 
   /** The shop's metric facts in [start, end), grouped by shop day and by what the figures tell apart. */
@@ -190,26 +212,28 @@ export class MetricsRepository {
     await tx.query(`DELETE FROM metric_rollups WHERE shop_id = $1 AND day = ($2::timestamptz AT TIME ZONE timezone)::date`, [shopId, instant]);
   }
 
-  /** Agents and supervisors of the shop. */
-  async agents(tx: Tx, shopId: string): Promise<AgentRow[]> {
-    const rows: Array<{ id: string; display_name: string; role: string; active: boolean }> = await tx.query(
-      `SELECT id, display_name, role, active FROM agents WHERE shop_id = $1 AND role IN ('agent', 'supervisor')`,
-      [shopId],
-    );
-    return rows.map((row) => ({ id: row.id, displayName: row.display_name, role: row.role, active: row.active }));
-  }
-
-  /** Open cases per assignee now, with how many are past or near their merchant deadline (cases_assignee_queue_idx). */
-  async loads(tx: Tx, shopId: string, now: Date, dueSoonMs: number): Promise<AgentLoad[]> {
-    const rows: Array<{ assignee_id: string; open: number; overdue: number; due_soon: number }> = await tx.query(
-      `SELECT assignee_id, count(*)::int AS open,
-         count(*) FILTER (WHERE due_at <= $2)::int AS overdue,
-         count(*) FILTER (WHERE due_at > $2 AND due_at <= $3)::int AS due_soon
-       FROM cases WHERE shop_id = $1 AND archived_at IS NULL AND assignee_id IS NOT NULL
-       GROUP BY assignee_id`,
+  /**
+   * The shop's agents and supervisors, each with the open cases they hold now (agent_open_cases) and how
+   * many of those are past or near their merchant deadline (ranges of cases_assignee_queue_idx).
+   */
+  async agentLoads(tx: Tx, shopId: string, now: Date, dueSoonMs: number): Promise<AgentLoad[]> {
+    const rows: Array<{ id: string; display_name: string; role: string; active: boolean; open: number; overdue: number; due_soon: number }> = await tx.query(
+      `SELECT a.id, a.display_name, a.role, a.active, coalesce(o.open, 0) AS open,
+         (SELECT count(*)::int FROM cases c WHERE c.shop_id = a.shop_id AND c.assignee_id = a.id AND c.archived_at IS NULL AND c.due_at <= $2) AS overdue,
+         (SELECT count(*)::int FROM cases c WHERE c.shop_id = a.shop_id AND c.assignee_id = a.id AND c.archived_at IS NULL AND c.due_at > $2 AND c.due_at <= $3) AS due_soon
+       FROM agents a LEFT JOIN agent_open_cases o ON o.agent_id = a.id
+       WHERE a.shop_id = $1 AND a.role IN ('agent', 'supervisor')`,
       [shopId, now, new Date(now.getTime() + dueSoonMs)],
     );
-    return rows.map((row) => ({ agentId: row.assignee_id, open: row.open, overdue: row.overdue, dueSoon: row.due_soon }));
+    return rows.map((row) => ({
+      id: row.id,
+      displayName: row.display_name,
+      role: row.role,
+      active: row.active,
+      open: row.open,
+      overdue: row.overdue,
+      dueSoon: row.due_soon,
+    }));
   }
 }
 

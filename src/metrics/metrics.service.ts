@@ -6,11 +6,12 @@ import { Environment } from '../config/environment.js';
 import { Transactions, type Tx } from '../database/transactions.js';
 import { CaseException } from '../cases/case.problems.js';
 import { CASE_OUTCOMES, CASE_TYPES } from '../cases/machine/case.types.js';
-import { buildDays, concatSeconds, countsUnder, percentiles, totalOf, type DayFigures, type Totals } from './day-figures.js';
+import { buildDays, countOf, countsUnder, percentiles, ratio, sum, totalOf, type DayFigures } from './day-figures.js';
+import { isMoney, pointOf, rollingInterventions } from './timeseries-points.js';
 import { addDays, dayRange, INTERVENTION_WINDOW_DAYS, isDay, resolvePeriod, type Day, type PeriodDays } from './metric-period.js';
-import { MetricsRepository, type DayBounds, type Rating } from './metrics.repository.js';
+import { MetricsRepository, type AgentLoad, type DayBounds, type Rating } from './metrics.repository.js';
+import { SettledDaysCache } from './settled-days.cache.js';
 import type { PaidOrdersDto, PeriodQueryDto, RatingDto, TimeseriesQueryDto } from './dto/metrics.dto.js';
-import { TIMESERIES_METRICS, type TimeseriesMetric } from './dto/metrics.dto.js';
 
 /** A day's figures are kept once the day has been over this long: no fact can land in it any more. */
 export const SETTLE_MARGIN_MS = 3_600_000;
@@ -18,14 +19,6 @@ export const SETTLE_MARGIN_MS = 3_600_000;
 export const GOLD_TEAM = { minRatings: 100, minSatisfiedShare: 0.95 } as const;
 
 const RATINGS: Rating[] = ['satisfied', 'neutral', 'dissatisfied'];
-
-function ratio(numerator: number, denominator: number): number {
-  return denominator === 0 ? 0 : numerator / denominator;
-}
-
-function sum(values: Record<string, number>): number {
-  return Object.values(values).reduce((a, b) => a + b, 0);
-}
 
 /** Amounts per currency, from the `<prefix><currency>` sums. */
 const amounts = countsUnder;
@@ -36,13 +29,18 @@ interface Period extends PeriodDays {
   end: string;
 }
 
-interface Loaded {
+interface Loaded<X> {
   timeZone: string;
   period: Period;
   figures: Map<Day, DayFigures>;
   bounds: DayBounds[];
   now: Date;
+  /** What `also` read in the same transaction. */
+  extra: X;
 }
+
+/** More to read in the transaction that loads the days, once the period is known. */
+type Also<X> = (tx: Tx, period: PeriodDays, now: Date) => Promise<X>;
 
 /** After-sales KPIs per shop, day and agent, from metric facts (see metric-facts.ts) and cached settled days. */
 @Injectable()
@@ -52,24 +50,23 @@ export class MetricsService {
     private readonly metrics: MetricsRepository,
     private readonly clock: Clock,
     private readonly env: Environment,
+    private readonly settledDays: SettledDaysCache,
   ) {}
 
   async summary(caller: ShopPrincipal, query: PeriodQueryDto) {
-    const { timeZone, period, figures } = await this.load(caller.shopId, query, INTERVENTION_WINDOW_DAYS - 1);
+    const paidOrders: Also<Map<Day, number>> = (tx, days) => this.metrics.paidOrders(tx, caller.shopId, days.from, days.to);
+    const { timeZone, period, figures, extra: paid } = await this.load(caller.shopId, query, INTERVENTION_WINDOW_DAYS - 1, paidOrders);
     const total = totalOf(dayRange(period.from, period.to).map((day) => figures.get(day)!));
     const windowFrom = addDays(period.to, -(INTERVENTION_WINDOW_DAYS - 1));
     const window = totalOf(dayRange(windowFrom, period.to).map((day) => figures.get(day)!));
-    const paid = await this.transactions.run((tx) => this.metrics.paidOrders(tx, caller.shopId, period.from, period.to));
     const c = total.counts;
 
     const openedByType = Object.fromEntries(CASE_TYPES.map((type) => [type, c[`opened.${type}`] ?? 0]));
     const inTime = c['response.in_time'] ?? 0;
     const late = c['response.late'] ?? 0;
     const missed = c['response.missed'] ?? 0;
-    const firstResponse = concatSeconds([...total.firstResponse.values()].flat());
-    const [frMedian, frP90] = percentiles(firstResponse, [0.5, 0.9]);
-    const resolution = concatSeconds(total.resolution);
-    const [resMedian, resP90] = percentiles(resolution, [0.5, 0.9]);
+    const [frMedian, frP90] = percentiles(total.firstResponse, [0.5, 0.9]);
+    const [resMedian, resP90] = percentiles(total.resolution, [0.5, 0.9]);
     const byOutcome = Object.fromEntries(CASE_OUTCOMES.map((outcome) => [outcome, c[`archived.${outcome}`] ?? 0]));
     const ratings = this.ratingsOf(c, 'ratings.');
 
@@ -80,8 +77,8 @@ export class MetricsService {
       opened: { total: sum(openedByType), byType: openedByType },
       responseWindow: { settled: inTime + late + missed, answeredInTime: inTime, answeredLate: late, missed, inTimeShare: ratio(inTime, inTime + late + missed) },
       autoApproved: { count: missed, amount: amounts(c, 'autoApprovedAmount.') },
-      firstResponse: { count: firstResponse.length, medianSeconds: frMedian, p90Seconds: frP90 },
-      resolution: { count: resolution.length, medianSeconds: resMedian, p90Seconds: resP90 },
+      firstResponse: { count: countOf(total.firstResponse), medianSeconds: frMedian, p90Seconds: frP90 },
+      resolution: { count: countOf(total.resolution), medianSeconds: resMedian, p90Seconds: resP90 },
       outcomes: { total: sum(byOutcome), byOutcome },
       qualityRefundRate: this.qualityRefundRate(c, dayRange(period.from, period.to), paid),
       intervention: {
@@ -101,44 +98,40 @@ export class MetricsService {
   async timeseries(caller: ShopPrincipal, query: TimeseriesQueryDto) {
     const metric = query.metric;
     const rolling = metric === 'interventionVolume30d' || metric === 'interventionRate30d';
-    const loaded = await this.load(caller.shopId, query, rolling ? INTERVENTION_WINDOW_DAYS - 1 : 0);
-    const { timeZone, period, figures } = loaded;
+    const paidOrders: Also<Map<Day, number>> = async (tx, days) =>
+      metric === 'qualityRefundRate' ? this.metrics.paidOrders(tx, caller.shopId, days.from, days.to) : new Map();
+    const loaded = await this.load(caller.shopId, query, rolling ? INTERVENTION_WINDOW_DAYS - 1 : 0, paidOrders);
+    const { timeZone, period, figures, extra: paid } = loaded;
     const days = dayRange(period.from, period.to);
-    const paid = metric === 'qualityRefundRate' ? await this.transactions.run((tx) => this.metrics.paidOrders(tx, caller.shopId, period.from, period.to)) : new Map<Day, number>();
     const bounds = new Map(loaded.bounds.map((b) => [b.day, b]));
     const currency = query.currency ?? 'CNY';
+    const windows = rolling ? rollingInterventions(figures, addDays(period.from, -(INTERVENTION_WINDOW_DAYS - 1)), period.to) : undefined;
     const points = days.map((day) => {
-      const t = rolling
-        ? totalOf(dayRange(addDays(day, -(INTERVENTION_WINDOW_DAYS - 1)), day).map((d) => figures.get(d)!))
-        : totalOf([figures.get(day)!]);
+      const t = windows ? windows.get(day)! : totalOf([figures.get(day)!]);
       return { date: day, start: bounds.get(day)!.start.toISOString(), ...pointOf(metric, t, currency, paid.get(day)) };
     });
     return { metric, interval: 'day' as const, timezone: timeZone, from: period.from, to: period.to, ...(isMoney(metric) ? { currency } : {}), points };
   }
 
   async agents(caller: ShopPrincipal, query: PeriodQueryDto) {
-    const { timeZone, period, figures, now } = await this.load(caller.shopId, query, 0);
-    const total = totalOf(dayRange(period.from, period.to).map((day) => figures.get(day)!));
     const dueSoonMs = this.env.DEADLINE_WARNING_LEAD_MINUTES * 60_000;
-    const [agents, loads] = await this.transactions.run((tx) =>
-      Promise.all([this.metrics.agents(tx, caller.shopId), this.metrics.loads(tx, caller.shopId, now, dueSoonMs)]),
-    );
-    const loadOf = new Map(loads.map((load) => [load.agentId, load]));
+    const agentLoads: Also<AgentLoad[]> = (tx, _days, now) => this.metrics.agentLoads(tx, caller.shopId, now, dueSoonMs);
+    const { timeZone, period, figures, now, extra: agents } = await this.load(caller.shopId, query, 0, agentLoads);
+    const total = totalOf(dayRange(period.from, period.to).map((day) => figures.get(day)!), { agents: true });
     const rows = agents.map((agent) => {
-      const load = loadOf.get(agent.id);
-      const seconds = concatSeconds(total.firstResponse.get(agent.id) ?? []);
-      const [median] = percentiles(seconds, [0.5]);
-      const ratings = this.ratingsOf(total.counts, `agentRatings.${agent.id}.`);
+      const runs = total.firstResponseByAgent.get(agent.id) ?? [];
+      const [median] = percentiles(runs, [0.5]);
+      const ratings = this.ratingsOf(total.agentCounts, `agentRatings.${agent.id}.`);
       return {
         agentId: agent.id,
         displayName: agent.displayName,
         role: agent.role,
         active: agent.active,
-        handled: total.counts[`handled.${agent.id}`] ?? 0,
-        openNow: load?.open ?? 0,
-        overdueNow: load?.overdue ?? 0,
-        dueSoonNow: load?.dueSoon ?? 0,
-        firstResponse: { count: seconds.length, medianSeconds: median },
+        handled: total.agentCounts[`handled.${agent.id}`] ?? 0,
+        openNow: agent.open,
+        overdueNow: agent.overdue,
+        dueSoonNow: agent.dueSoon,
+        firstResponse: { count: countOf(runs), medianSeconds: median },
         satisfaction: { ratings: ratings.ratings, satisfied: ratings.satisfied, satisfiedShare: ratings.satisfiedShare },
       };
     });
@@ -149,9 +142,10 @@ export class MetricsService {
   }
 
   async paidOrders(caller: ShopPrincipal, query: PeriodQueryDto) {
-    const timeZone = await this.timeZone(caller.shopId);
-    const period = resolvePeriod(query, timeZone, this.clock.now());
-    const known = await this.transactions.run((tx) => this.metrics.paidOrders(tx, caller.shopId, period.from, period.to));
+    const { period, known } = await this.transactions.run(async (tx) => {
+      const period = resolvePeriod(query, await this.timeZone(tx, caller.shopId), this.clock.now());
+      return { period, known: await this.metrics.paidOrders(tx, caller.shopId, period.from, period.to) };
+    });
     return { from: period.from, to: period.to, days: dayRange(period.from, period.to).map((date) => ({ date, paidOrders: known.get(date) ?? null })) };
   }
 
@@ -233,29 +227,43 @@ export class MetricsService {
     };
   }
 
-  private async timeZone(shopId: string): Promise<string> {
-    const [shop]: Array<{ timezone: string }> = await this.transactions.run((tx) => tx.query(`SELECT timezone FROM shops WHERE id = $1`, [shopId]));
+  private async timeZone(tx: Tx, shopId: string): Promise<string> {
+    const [shop]: Array<{ timezone: string }> = await tx.query(`SELECT timezone FROM shops WHERE id = $1`, [shopId]);
     return shop.timezone;
   }
 
   /**
-   * The figures of every day of the period and of `lookBack` days before it: cached days as stored, the
-   * rest from the facts (each run of missing days in one query per table), caching those now settled.
+   * In one transaction: the figures of every day of the period and of `lookBack` days before it, and
+   * whatever `also` reads. A stored day comes from this process's copy when its generation still
+   * matches, else from metric_rollups; any other day is built from the facts (each run of such days in
+   * one query per table), and those now settled are stored for the next reader.
    */
-  private async load(shopId: string, query: PeriodQueryDto, lookBack: number): Promise<Loaded> {
+  private async load<X>(shopId: string, query: PeriodQueryDto, lookBack: number, also: Also<X>): Promise<Loaded<X>> {
     const now = this.clock.now();
-    const timeZone = await this.timeZone(shopId);
-    const days = resolvePeriod(query, timeZone, now);
-    const from = addDays(days.from, -lookBack);
     return this.transactions.run(async (tx) => {
+      const timeZone = await this.timeZone(tx, shopId);
+      const days = resolvePeriod(query, timeZone, now);
+      const from = addDays(days.from, -lookBack);
       await this.lockMetrics(tx, shopId, 'shared');
-      const bounds = await this.metrics.dayBounds(tx, timeZone, from, days.to);
-      const figures = new Map((await this.metrics.cachedDays(tx, shopId, timeZone, from, days.to)).map((d) => [d.day, d]));
+      const bounds = await this.metrics.dayBounds(tx, shopId, timeZone, from, days.to);
+      const figures = new Map<Day, DayFigures>();
+      const fetch: Day[] = [];
+      for (const b of bounds) {
+        if (b.generation === null) continue;
+        const kept = this.settledDays.get(shopId, timeZone, b.day, b.generation);
+        if (kept) figures.set(b.day, kept);
+        else fetch.push(b.day);
+      }
+      for (const stored of await this.metrics.storedDays(tx, shopId, timeZone, fetch)) {
+        figures.set(stored.figures.day, stored.figures);
+        this.settledDays.set(shopId, timeZone, stored.generation, stored.figures);
+      }
       const settled: DayFigures[] = [];
       for (const run of missingRuns(bounds, figures)) {
         const start = run[0].start;
         const end = run[run.length - 1].end;
-        const [facts, ratings] = [await this.metrics.factGroups(tx, shopId, timeZone, start, end), await this.metrics.ratingGroups(tx, shopId, timeZone, start, end)];
+        const facts = await this.metrics.factGroups(tx, shopId, timeZone, start, end);
+        const ratings = await this.metrics.ratingGroups(tx, shopId, timeZone, start, end);
         const built = buildDays(run.map((b) => b.day), facts, ratings);
         for (const b of run) {
           const day = built.get(b.day)!;
@@ -263,7 +271,12 @@ export class MetricsService {
           if (b.end.getTime() + SETTLE_MARGIN_MS <= now.getTime()) settled.push(day);
         }
       }
-      await this.metrics.cacheDays(tx, shopId, timeZone, settled, now);
+      const generations = await this.metrics.storeDays(tx, shopId, timeZone, settled, now);
+      for (const day of settled) {
+        const generation = generations.get(day.day);
+        if (generation !== undefined) this.settledDays.set(shopId, timeZone, generation, day);
+      }
+      const extra = await also(tx, days, now);
       const first = bounds.find((b) => b.day === days.from)!;
       const last = bounds[bounds.length - 1];
       const period: Period = {
@@ -273,7 +286,7 @@ export class MetricsService {
         start: first.start.toISOString(),
         end: last.end.toISOString(),
       };
-      return { timeZone, period, figures, bounds, now };
+      return { timeZone, period, figures, bounds, now, extra };
     });
   }
 
@@ -304,58 +317,3 @@ function missingRuns(bounds: DayBounds[], cached: Map<Day, DayFigures>): DayBoun
   return runs;
 }
 
-const MONEY_METRICS: ReadonlySet<TimeseriesMetric> = new Set(['autoApprovedAmount']);
-
-function isMoney(metric: TimeseriesMetric): boolean {
-  return MONEY_METRICS.has(metric);
-}
-
-/** One day's (or one rolling window's) value of a timeseries metric and the number it is taken over. */
-function pointOf(metric: TimeseriesMetric, t: Totals, currency: string, paidOrders: number | undefined): { value: number | null; n: number; basis?: string } {
-  const c = t.counts;
-  const opened = sum(countsUnder(c, 'opened.'));
-  const settled = (c['response.in_time'] ?? 0) + (c['response.late'] ?? 0) + (c['response.missed'] ?? 0);
-  const ratings = (c['ratings.satisfied'] ?? 0) + (c['ratings.neutral'] ?? 0) + (c['ratings.dissatisfied'] ?? 0);
-  const archived = sum(countsUnder(c, 'archived.'));
-  switch (metric) {
-    case 'opened':
-      return { value: opened, n: opened };
-    case 'answeredInTimeShare':
-      return { value: ratio(c['response.in_time'] ?? 0, settled), n: settled };
-    case 'autoApproved':
-      return { value: c['response.missed'] ?? 0, n: c['response.missed'] ?? 0 };
-    case 'autoApprovedAmount':
-      return { value: c[`autoApprovedAmount.${currency}`] ?? 0, n: c['response.missed'] ?? 0 };
-    case 'firstResponseMedian':
-    case 'firstResponseP90': {
-      const values = concatSeconds([...t.firstResponse.values()].flat());
-      return { value: percentiles(values, [metric === 'firstResponseMedian' ? 0.5 : 0.9])[0], n: values.length };
-    }
-    case 'resolutionMedian':
-    case 'resolutionP90': {
-      const values = concatSeconds(t.resolution);
-      return { value: percentiles(values, [metric === 'resolutionMedian' ? 0.5 : 0.9])[0], n: values.length };
-    }
-    case 'archived':
-      return { value: archived, n: archived };
-    case 'qualityRefundRate': {
-      const quality = c['refunds.quality'] ?? 0;
-      const refunds = quality + (c['refunds.non_quality'] ?? 0);
-      return paidOrders !== undefined
-        ? { value: ratio(quality, paidOrders), n: paidOrders, basis: 'paid_orders' }
-        : { value: ratio(quality, refunds), n: refunds, basis: 'refunds' };
-    }
-    case 'interventionVolume30d':
-      return { value: c.interventions ?? 0, n: opened };
-    case 'interventionRate30d':
-      return { value: ratio(c.interventions ?? 0, opened), n: opened };
-    case 'recoded': {
-      const net = (c['recodes.recoded'] ?? 0) - (c['recodes.restored'] ?? 0);
-      return { value: net, n: net };
-    }
-    case 'satisfiedShare':
-      return { value: ratio(c['ratings.satisfied'] ?? 0, ratings), n: ratings };
-  }
-}
-
-export { TIMESERIES_METRICS };

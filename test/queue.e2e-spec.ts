@@ -3,6 +3,7 @@ import { QueueRepository } from '../src/queue/queue.repository.js';
 import { pngBytes } from './support/evidence-files.js';
 import { caseBody, intake, openCase, send, sweeperOf, type TimelineEntry } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
+import { openCaseCounters } from './support/metrics.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
@@ -442,6 +443,25 @@ describe('agent queue, claims, assignment, presence and distribution', () => {
       const mineCase = await openCase(t, mineKey);
       expectProblem(await assign(supervisor, mineCase.id, otherAgent.id), 422, 'ASSIGNEE_NOT_FOUND');
       expect((await queue(otherAgent)).items.map((i) => i.caseId)).toEqual([otherCase.id]);
+    });
+  });
+
+  // Runs last: every claim, transfer, release, assignment and distribution above has moved the counters.
+  describe('open-case counters', () => {
+    it('should keep each agent’s count of open cases equal to the open cases they hold, down again when one is archived', async () => {
+      const shop = await createShop(t);
+      const key = (await createApiKey(t, shop.id)).key;
+      const agent = await createAgent(t, shop);
+      const held = await openCase(t, key);
+      expect((await claim(agent)).body.id).toBe(held.id);
+      const counterOf = async (id: string) => (await openCaseCounters(t)).find((row) => row.agentId === id);
+      expect(await counterOf(agent.id)).toEqual({ agentId: agent.id, counter: 1, live: 1 });
+      await send(t, key, held.id, { type: 'BUYER_WITHDRAW' });
+      expect(await counterOf(agent.id)).toEqual({ agentId: agent.id, counter: 0, live: 0 });
+
+      const all = await openCaseCounters(t);
+      expect(all.filter((row) => row.live > 0).length).toBeGreaterThanOrEqual(20);
+      expect(all.filter((row) => row.counter !== row.live)).toEqual([]);
     });
   });
 });

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,7 +9,9 @@ import { CLAIM_NEXT_SQL } from '../src/queue/queue.repository.js';
 import { startBenchServer, type BenchServer } from './support/bench-db.js';
 import { replay, type RecordedSession } from './support/pg-recorder.js';
 import { seedOpenCases, type SeedOptions, type SeededAgent } from './support/seed.js';
-import { startService, waitUntilReady } from './support/service.js';
+import { HttpClient, percentile } from './support/bench-http.js';
+import { scansOf, type PlanNode } from './support/plans.js';
+import { startService, stopRecording, waitUntilReady } from './support/service.js';
 
 /**
  * Agent queue benchmark, against the service running as it is deployed (its own process, external
@@ -524,26 +525,6 @@ async function explainPages(url: string, pageSql: RecordedSession['statements'])
   }
 }
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  'Actual Total Time': number;
-  'Shared Hit Blocks': number;
-  'Shared Read Blocks': number;
-  'Heap Fetches'?: number;
-  Plans?: PlanNode[];
-}
-
-function scansOf(node: PlanNode): string[] {
-  const here = node['Relation Name'] || node['Index Name']
-    ? [`${node['Node Type']} ${node['Index Name'] ?? node['Relation Name']} ${node['Actual Loops'] > 1 ? `${node['Actual Loops']}×${node['Actual Rows']}` : node['Actual Rows']} rows${node['Heap Fetches'] !== undefined ? ` (heap fetches ${node['Heap Fetches']})` : ''}`]
-    : [];
-  return [...here, ...(node.Plans ?? []).flatMap(scansOf)];
-}
-
 function planSummary(plan: { Plan: PlanNode; 'Execution Time': number }): string {
   const root = plan.Plan;
   const scans = scansOf(root);
@@ -557,44 +538,6 @@ function planSummary(plan: { Plan: PlanNode; 'Execution Time': number }): string
 // ---------------------------------------------------------------------------------------------------
 // Shared
 
-/** Keep-alive HTTP/1.1 client: one socket per concurrent caller, latency measured around each request. */
-class HttpClient {
-  private readonly agent: http.Agent;
-
-  constructor(
-    private readonly port: number,
-    sockets: number,
-  ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
-  }
-
-  send(method: 'GET' | 'POST', path: string, token: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        { host: '127.0.0.1', port: this.port, method, path, agent: this.agent, headers: { authorization: `Bearer ${token}`, ...(method === 'POST' ? { 'content-length': '0' } : {}) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-}
-
-async function stopRecording(service: ReturnType<typeof startService>, recordFile: string): Promise<void> {
-  service.kill('SIGUSR2');
-  while (!existsSync(recordFile)) await new Promise((resolve) => setTimeout(resolve, 100));
-  await new Promise((resolve) => setTimeout(resolve, 500));
-}
-
 function readRecording(recordFile: string): RecordedSession[] {
   const sessions = JSON.parse(readFileSync(recordFile, 'utf8')) as RecordedSession[];
   if (!process.env.BENCH_KEEP_RECORDING) rmSync(recordFile);
@@ -607,13 +550,6 @@ async function vacuumAnalyze(url: string): Promise<void> {
   await client.connect();
   await client.query('VACUUM (ANALYZE)');
   await client.end();
-}
-
-/** Nearest-rank percentile of unsorted samples. */
-function percentile(samples: number[], q: number): number {
-  if (samples.length === 0) return NaN;
-  const sorted = Float64Array.from(samples).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));

@@ -5,6 +5,7 @@ import { persistSnapshot, startCase, stepOf, timerPlan } from '../../src/cases/m
 import { CASE_MACHINE_VERSION } from '../../src/cases/machine/case.machine.js';
 import { DEFAULT_CASE_POLICY } from '../../src/cases/machine/case-timers.js';
 import { sha256Hex } from '../../src/common/auth/secrets.js';
+import { recountAgentOpenCases } from '../../migrations/1795360000000-metrics.js';
 
 export interface SeededAgent {
   id: string;
@@ -217,6 +218,8 @@ export async function seedOpenCases(url: string, count: number, requestedAt: Dat
       [rows.map((r) => r.caseId), merchantResponse.timerId, shopId, JSON.stringify({ type: merchantResponse.event }), merchantResponse.delayMs, rows.map((r) => r.at)],
     );
   }
+  // The cases were written around the case engine, so the agents' open-case counters are set from them.
+  await recountAgentOpenCases(client);
   await client.query('ANALYZE');
   await client.end();
   return { shopId, caseIds, agentToken, supervisorId, agents };

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,4 +42,14 @@ export async function waitUntilReady(port: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the service did not become ready');
+}
+
+/** Asks a service started with a record file to write its recording, and waits until it has. */
+export async function stopRecording(service: ChildProcess, recordFile: string): Promise<void> {
+  service.kill('SIGUSR2');
+  while (!existsSync(recordFile)) {
+    if (service.exitCode !== null) throw new Error(`the service exited (${service.exitCode}) before writing its recording`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { AUDIT_EXPORT_COUNT_SQL, AUDIT_EXPORT_SQL } from '../src/audit/audit-export.service.js';
 import { sha256Hex } from '../src/common/auth/secrets.js';
-import { startBenchServer } from './support/bench-db.js';
+import { startBenchServer, vacuumAnalyze } from './support/bench-db.js';
 import { startService, waitUntilReady } from './support/service.js';
 
 /**
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       shops.push(await seedShop(url, events));
       console.log(`seeded ${events.toLocaleString('en-US')} events (${Math.ceil(events / EVENTS_PER_CASE).toLocaleString('en-US')} cases) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
-    await analyze(url);
+    await vacuumAnalyze(url);
 
     const runs: ExportRun[] = [];
     for (const shop of shops) {
@@ -246,13 +246,6 @@ async function seedShop(url: string, events: number): Promise<SeededShop> {
   } finally {
     await client.end();
   }
-}
-
-async function analyze(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('VACUUM (ANALYZE)');
-  await client.end();
 }
 
 /** A fresh service exports the shop's events in `format`; the body is counted chunk by chunk and dropped. */

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { sha256Hex } from '../src/common/auth/secrets.js';
-import { startBenchServer } from './support/bench-db.js';
+import { startBenchServer, vacuumAnalyze, withClient } from './support/bench-db.js';
 import { seedMetricsHistory } from './support/metrics-seed.js';
 import type { RecordedSession } from './support/pg-recorder.js';
 import { seedOpenCases, type Seeded } from './support/seed.js';
@@ -287,10 +287,7 @@ async function seed(server: Awaited<ReturnType<typeof startBenchServer>>): Promi
       `archived ${fmt(history.archivedCases)}, open ${fmt(history.openCases)} (assigned ${fmt(history.openAssigned)}, overdue ${fmt(history.openOverdue)})`,
   );
   t = performance.now();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('VACUUM (ANALYZE)');
-  await client.end();
+  await vacuumAnalyze(url);
   console.log(`VACUUM ANALYZE in ${seconds(performance.now() - t)} s`);
   const seedMs = performance.now() - started;
   const timezone = await timezoneOf(url, bigSeeded.shopId);
@@ -331,20 +328,12 @@ async function reuse(url: string): Promise<{ big: Shop; small: Shop; seedMs: num
 }
 
 async function timezoneOf(url: string, shopId: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query(`SELECT timezone FROM shops WHERE id = $1`, [shopId]);
-    return rows[0].timezone;
-  } finally {
-    await client.end();
-  }
+  const { rows } = await withClient(url, (client) => client.query(`SELECT timezone FROM shops WHERE id = $1`, [shopId]));
+  return rows[0].timezone;
 }
 
-async function tableSizes(url: string): Promise<Array<{ table: string; rows: number; total: number; indexes: number }>> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+function tableSizes(url: string): Promise<Array<{ table: string; rows: number; total: number; indexes: number }>> {
+  return withClient(url, async (client) => {
     const out = [];
     for (const table of ['cases', 'case_events', 'metric_facts', 'case_ratings', 'paid_order_days']) {
       const { rows } = await client.query(
@@ -354,23 +343,15 @@ async function tableSizes(url: string): Promise<Array<{ table: string; rows: num
       out.push({ table, rows: rows[0].rows, total: Number(rows[0].total), indexes: Number(rows[0].indexes) });
     }
     return out;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function clearRollups(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('DELETE FROM metric_rollups');
-  await client.end();
+  await withClient(url, (client) => client.query('DELETE FROM metric_rollups'));
 }
 
 async function rollupCount(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const { rows } = await client.query('SELECT count(*)::int AS n FROM metric_rollups');
-  await client.end();
+  const { rows } = await withClient(url, (client) => client.query('SELECT count(*)::int AS n FROM metric_rollups'));
   return rows[0].n;
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { encodeQueueCursor } from '../src/queue/queue-cursor.js';
 import { CLAIM_NEXT_SQL } from '../src/queue/queue.repository.js';
-import { startBenchServer, type BenchServer } from './support/bench-db.js';
+import { startBenchServer, vacuumAnalyze, type BenchServer } from './support/bench-db.js';
 import { replay, type RecordedSession } from './support/pg-recorder.js';
 import { seedOpenCases, type SeedOptions, type SeededAgent } from './support/seed.js';
 import { HttpClient, percentile } from './support/bench-http.js';
@@ -543,13 +543,6 @@ function readRecording(recordFile: string): RecordedSession[] {
   if (!process.env.BENCH_KEEP_RECORDING) rmSync(recordFile);
   else console.log(`recording kept in ${recordFile}`);
   return sessions;
-}
-
-async function vacuumAnalyze(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query('VACUUM (ANALYZE)');
-  await client.end();
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));

@@ -71,6 +71,22 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A connection of its own on `url` for `work`, closed afterwards whatever happens. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Fresh statistics and visibility map after a bulk load, so plans and index-only scans are as in a settled database. */
+export async function vacuumAnalyze(url: string): Promise<void> {
+  await withClient(url, (client) => client.query('VACUUM (ANALYZE)'));
+}
+
 export function formatRate(count: number, ms: number): string {
   return `${Math.round((count / ms) * 1000).toLocaleString('en-US')}/s`;
 }

@@ -44,6 +44,17 @@ const DAY = `to_char(d, 'YYYY-MM-DD')`;
 /** The SQL of the metrics: facts grouped by shop day, the settled-day cache, ratings and paid orders. */
 @Injectable()
 export class MetricsRepository {
+  async timeZone(tx: Tx, shopId: string): Promise<string> {
+    const [shop]: Array<{ timezone: string }> = await tx.query(`SELECT timezone FROM shops WHERE id = $1`, [shopId]);
+    return shop.timezone;
+  }
+
+  /** The shop's metrics lock for the transaction: readers share it; replacing a rating (which changes a past day) takes it alone. */
+  async lockMetrics(tx: Tx, shopId: string, mode: 'shared' | 'exclusive'): Promise<void> {
+    const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+    await tx.query(`SELECT ${fn}(hashtextextended('metrics:' || $1, 0))`, [shopId]);
+  }
+
   /**
    * Where each day of [from, to] starts and ends in the time zone (DST-proof: PostgreSQL's zone rules),
    * and the generation of its stored figures if any.

@@ -143,7 +143,7 @@ export class MetricsService {
 
   async paidOrders(caller: ShopPrincipal, query: PeriodQueryDto) {
     const { period, known } = await this.transactions.run(async (tx) => {
-      const period = resolvePeriod(query, await this.timeZone(tx, caller.shopId), this.clock.now());
+      const period = resolvePeriod(query, await this.metrics.timeZone(tx, caller.shopId), this.clock.now());
       return { period, known: await this.metrics.paidOrders(tx, caller.shopId, period.from, period.to) };
     });
     return { from: period.from, to: period.to, days: dayRange(period.from, period.to).map((date) => ({ date, paidOrders: known.get(date) ?? null })) };
@@ -177,7 +177,7 @@ export class MetricsService {
         return previous;
       }
       if (previous && previous.rating !== body.rating) {
-        await this.lockMetrics(tx, caller.shopId, 'exclusive');
+        await this.metrics.lockMetrics(tx, caller.shopId, 'exclusive');
         await this.metrics.forgetDaysContaining(tx, caller.shopId, previous.reportedAt);
       }
       // A changed comment or rating time alone does not move the rating to another day or agent.
@@ -227,11 +227,6 @@ export class MetricsService {
     };
   }
 
-  private async timeZone(tx: Tx, shopId: string): Promise<string> {
-    const [shop]: Array<{ timezone: string }> = await tx.query(`SELECT timezone FROM shops WHERE id = $1`, [shopId]);
-    return shop.timezone;
-  }
-
   /**
    * In one transaction: the figures of every day of the period and of `lookBack` days before it, and
    * whatever `also` reads. A stored day comes from this process's copy when its generation still
@@ -241,10 +236,10 @@ export class MetricsService {
   private async load<X>(shopId: string, query: PeriodQueryDto, lookBack: number, also: Also<X>): Promise<Loaded<X>> {
     const now = this.clock.now();
     return this.transactions.run(async (tx) => {
-      const timeZone = await this.timeZone(tx, shopId);
+      const timeZone = await this.metrics.timeZone(tx, shopId);
       const days = resolvePeriod(query, timeZone, now);
       const from = addDays(days.from, -lookBack);
-      await this.lockMetrics(tx, shopId, 'shared');
+      await this.metrics.lockMetrics(tx, shopId, 'shared');
       const bounds = await this.metrics.dayBounds(tx, shopId, timeZone, from, days.to);
       const figures = new Map<Day, DayFigures>();
       const fetch: Day[] = [];
@@ -272,6 +267,7 @@ export class MetricsService {
         }
       }
       const generations = await this.metrics.storeDays(tx, shopId, timeZone, settled, now);
+      // Kept before the commit: if the transaction rolls back, no stored day ever has that generation.
       for (const day of settled) {
         const generation = generations.get(day.day);
         if (generation !== undefined) this.settledDays.set(shopId, timeZone, generation, day);
@@ -288,12 +284,6 @@ export class MetricsService {
       };
       return { timeZone, period, figures, bounds, now, extra };
     });
-  }
-
-  /** Readers share it; replacing a rating (which changes a past day) takes it alone. */
-  private async lockMetrics(tx: Tx, shopId: string, mode: 'shared' | 'exclusive'): Promise<void> {
-    const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
-    await tx.query(`SELECT ${fn}(hashtextextended('metrics:' || $1, 0))`, [shopId]);
   }
 }
 

@@ -34,13 +34,18 @@ export interface AgentFixture {
 }
 
 /** Creates an agent with the admin token and logs them in. */
-export async function createAgent(t: TestApp, shop: ShopFixture, role: 'agent' | 'supervisor' | 'auditor' = 'agent'): Promise<AgentFixture> {
+export async function createAgent(
+  t: TestApp,
+  shop: ShopFixture,
+  role: 'agent' | 'supervisor' | 'auditor' = 'agent',
+  displayName?: string,
+): Promise<AgentFixture> {
   const email = `${role}-${randomBytes(3).toString('hex')}@example.com`;
   const password = `pw-${randomBytes(8).toString('hex')}`;
   const created = await t.http
     .post(`/v1/shops/${shop.id}/agents`)
     .set(bearer(t.adminToken))
-    .send({ email, displayName: `${role} ${email}`, role, password });
+    .send({ email, displayName: displayName ?? `${role} ${email}`, role, password });
   if (created.status !== 201) throw new Error(`createAgent: ${created.status} ${JSON.stringify(created.body)}`);
   const login = await t.http.post('/v1/auth/login').send({ shop: shop.slug, email, password });
   if (login.status !== 201) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { csvObjects } from './csv.js';
-import { bearer, type ShopFixture } from './fixtures.js';
+import { bearer, createAgent, type ShopFixture } from './fixtures.js';
 import type { TestApp } from './test-app.js';
 
 const HOUR = 3_600_000;
@@ -15,13 +14,8 @@ export interface NamedAgent {
 
 /** An agent with a chosen display name (the metrics list agents sorted by it), logged in. */
 export async function namedAgent(t: TestApp, shop: ShopFixture, role: NamedAgent['role'], displayName: string): Promise<NamedAgent> {
-  const email = `${role}-${randomBytes(4).toString('hex')}@example.com`;
-  const password = `pw-${randomBytes(8).toString('hex')}`;
-  const created = await t.http.post(`/v1/shops/${shop.id}/agents`).set(bearer(t.adminToken)).send({ email, displayName, role, password });
-  if (created.status !== 201) throw new Error(`namedAgent: ${created.status} ${JSON.stringify(created.body)}`);
-  const login = await t.http.post('/v1/auth/login').send({ shop: shop.slug, email, password });
-  if (login.status !== 201) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
-  return { id: created.body.id, token: login.body.token, displayName, role };
+  const { id, token } = await createAgent(t, shop, role, displayName);
+  return { id, token, displayName, role };
 }
 
 type Query = Record<string, string>;

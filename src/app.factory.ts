@@ -1,17 +1,29 @@
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { assignRequestId, createRootLogger, logRequests, REQUEST_ID_HEADER } from './common/logging.js';
+import { useJsonBodyParser } from './common/problem/json-body.js';
 import { createValidationPipe } from './common/problem/validation.js';
+import { sendProblem } from './common/problem/problem-details.filter.js';
+
+const routerLogger = new NestLogger('Router');
 
 /** Builds the HTTP application exactly as it runs in production; tests call this too. */
 export async function createApp(input: Omit<AppOptions, 'logger'> & { logger?: AppOptions['logger'] }): Promise<NestFastifyApplication> {
   const options: AppOptions = { ...input, logger: input.logger ?? createRootLogger(input.env.LOG_LEVEL) };
-  const adapter = new FastifyAdapter({ bodyLimit: options.env.BODY_LIMIT_BYTES, genReqId: assignRequestId });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.env.BODY_LIMIT_BYTES,
+    genReqId: assignRequestId,
+    // The router refuses a URL it cannot decode (400) or an over-long path parameter (414) before any
+    // hook or filter runs: answer those as problem details too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(error, request, reply, routerLogger),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(options), adapter, {
     bufferLogs: true,
     abortOnError: false,
@@ -24,6 +36,7 @@ export async function createApp(input: Omit<AppOptions, 'logger'> & { logger?: A
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   logRequests(fastify, options.logger);
+  useJsonBodyParser(app, options.env.BODY_LIMIT_BYTES);
 
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -4,20 +4,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Allow, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
-import { PaginationException } from '../common/pagination.js';
+import { cursorCodec } from '../common/cursor.js';
 import { ChangesQueryDto } from './changes-query.dto.js';
-import { ChangesRepository, type ChangeRow, type FeedPosition } from './changes.repository.js';
+import { ChangesRepository, type ChangeRow } from './changes.repository.js';
 
-function encodePosition(position: FeedPosition): string {
-  return Buffer.from(`${position.feedKey}.${position.caseId}.${position.seq}`, 'utf8').toString('base64url');
-}
-
-function decodePosition(cursor: string | undefined): FeedPosition | undefined {
-  if (cursor === undefined) return undefined;
-  const match = /^(\d{1,19})\.([0-9a-f-]{36})\.(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new PaginationException('INVALID_CURSOR', 'Pass back the nextCursor of a previous page unchanged.');
-  return { feedKey: match[1], caseId: match[2], seq: Number(match[3]) };
-}
+/** `feedKey.caseId.seq`: the format integrations have stored since the feed opened. */
+const feedCursor = cursorCodec({ feedKey: 'bigint', caseId: 'uuid', seq: 'int' }, 'dotted');
 
 function toChange(row: ChangeRow) {
   return {
@@ -75,12 +67,12 @@ export class ChangesController {
     },
   })
   async list(@ShopCaller() caller: ShopPrincipal, @Query() query: ChangesQueryDto) {
-    const after = decodePosition(query.cursor);
+    const after = feedCursor.decode(query.cursor);
     const rows = await this.changes.page(this.dataSource.manager, caller.shopId, after, query.limit + 1);
     const hasMore = rows.length > query.limit;
     const page = hasMore ? rows.slice(0, query.limit) : rows;
     const last = page[page.length - 1];
     const position = last ? { feedKey: last.feed_key, caseId: last.case_id, seq: last.seq } : after;
-    return { items: page.map(toChange), nextCursor: position ? encodePosition(position) : null, hasMore };
+    return { items: page.map(toChange), nextCursor: position ? feedCursor.encode(position) : null, hasMore };
   }
 }

@@ -1,15 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { defineProblems } from './problem/problem.exception.js';
-
-export const PaginationException = defineProblems('PaginationException', {
-  INVALID_CURSOR: { status: 400, title: 'The cursor is not valid' },
-});
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { cursorCodec, type CursorValue } from './cursor.js';
+import { OptionalField } from './optional-field.js';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
+  @OptionalField()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -17,11 +14,13 @@ export class PageQueryDto {
   limit: number = 50;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (`nextCursor`).' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(512)
   cursor?: string;
 }
+
+export { PaginationException } from './cursor.js';
 
 export interface Page<T> {
   items: T[];
@@ -29,26 +28,15 @@ export interface Page<T> {
 }
 
 /** Keyset position: the sort time and id of the last item of the previous page. */
-export interface KeysetPosition {
-  at: string;
-  id: string;
-}
+export const keysetCursor = cursorCodec({ at: 'timestamp', id: 'uuid' });
+export type KeysetPosition = CursorValue<{ at: 'timestamp'; id: 'uuid' }>;
 
 export function encodeCursor(position: KeysetPosition): string {
-  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+  return keysetCursor.encode(position);
 }
 
 export function decodeCursor(cursor: string | undefined): KeysetPosition | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value?.at === 'string' && typeof value?.id === 'string' && !Number.isNaN(Date.parse(value.at))) {
-      return { at: value.at, id: value.id };
-    }
-  } catch {
-    // fall through to the problem below
-  }
-  throw new PaginationException('INVALID_CURSOR', 'Pass back the nextCursor of a previous page unchanged.');
+  return keysetCursor.decode(cursor);
 }
 
 /** Builds a page from `limit + 1` rows fetched in keyset order. */

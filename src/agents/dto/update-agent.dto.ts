@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsString, Length, Max, Min, ValidateIf } from 'class-validator';
+import { OptionalField } from '../../common/optional-field.js';
 
 export class UpdateAgentDto {
   @ApiPropertyOptional({ example: '小李' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, 100)
   displayName?: string;

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { REASON_CODES, type ReasonCode } from '../../reasons/reason.types.js';
 import { CASE_EVENT_SOURCES, RESOLUTIONS, type CaseEventType, type Resolution } from '../machine/case.types.js';
 import { MAX_MONEY } from './open-case.dto.js';
+import { OptionalField } from '../../common/optional-field.js';
 
 class NoteDto {
   @ApiProperty({ example: '已电话联系买家，确认问题' })
@@ -22,7 +23,7 @@ class GuardOverrideDto {
 /** A note the buyer reads (contact, apology): screened by the reply guard; a supervisor may override a block. */
 class BuyerNoteDto extends NoteDto {
   @ApiPropertyOptional({ type: GuardOverrideDto, description: 'Supervisors only: send despite blocking findings (audited)' })
-  @IsOptional()
+  @OptionalField()
   @ValidateNested()
   @Type(() => GuardOverrideDto)
   guardOverride?: GuardOverrideDto;
@@ -39,7 +40,7 @@ class VerifyDto {
   findings: string;
 
   @ApiPropertyOptional({ description: 'Required when a quality reason is recoded to non-quality' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(4000)
   note?: string;
@@ -51,7 +52,7 @@ class ProposeDto {
   resolution: Resolution;
 
   @ApiPropertyOptional({ description: 'Minor units; omitted for a full refund means the requested amount' })
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(0)
   @Max(MAX_MONEY)
@@ -63,7 +64,7 @@ class ProposeDto {
   note: string;
 
   @ApiPropertyOptional({ type: GuardOverrideDto, description: 'Supervisors only: send despite blocking findings (audited)' })
-  @IsOptional()
+  @OptionalField()
   @ValidateNested()
   @Type(() => GuardOverrideDto)
   guardOverride?: GuardOverrideDto;
@@ -90,7 +91,7 @@ class ShipmentDto {
 
 class OptionalNoteDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(4000)
   note?: string;
@@ -122,7 +123,7 @@ class RulingDto {
   favour: 'buyer' | 'merchant';
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(0)
   @Max(MAX_MONEY)

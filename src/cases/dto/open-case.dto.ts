@@ -1,34 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsDefined,
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsDefined, IsIn, IsInt, IsObject, IsString, Length, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { IsTimestamp } from '../../common/is-timestamp.js';
 import { GOODS_KINDS, ORDER_STATUSES, type GoodsKind, type OrderStatus } from '../../orders/order.types.js';
 import { isReasonCode } from '../../reasons/reason-catalog.js';
 import { REASON_CODES } from '../../reasons/reason.types.js';
 import { PLATFORMS, type Platform } from '../../shops/shop.entity.js';
 import { CASE_TYPES, type CaseType } from '../machine/case.types.js';
+import { OptionalField } from '../../common/optional-field.js';
 
 /** How our reason codes look: a value like this is meant as one of them, and a typo must not become `other`. */
 const OWN_CODE_SHAPE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 /** Largest accepted amount in minor units: 100 billion yuan, far inside exact integer range. */
 export const MAX_MONEY = 10_000_000_000_000;
+/** Case types that ask for money back, so they must ask for some. */
+const MONEY_CASE_TYPES: readonly CaseType[] = ['refund', 'return'];
 
 export class OrderItemDto {
   @ApiProperty({ example: 'SKU-RED-42' })
@@ -54,7 +41,7 @@ export class OrderItemDto {
   unitPrice: number;
 
   @ApiPropertyOptional({ enum: GOODS_KINDS, default: 'standard', description: 'Anything but standard is refund-only' })
-  @IsOptional()
+  @OptionalField()
   @IsIn(GOODS_KINDS)
   goodsKind: GoodsKind = 'standard';
 }
@@ -76,12 +63,12 @@ export class OrderSnapshotDto {
   paidTotal: number;
 
   @ApiPropertyOptional({ example: 'CNY', default: 'CNY' })
-  @IsOptional()
+  @OptionalField()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as CNY' })
   currency: string = 'CNY';
 
   @ApiPropertyOptional({ example: '2026-11-01T08:00:00Z' })
-  @IsOptional()
+  @OptionalField()
   @IsTimestamp()
   shippedAt?: string;
 
@@ -101,19 +88,19 @@ export class BuyerDto {
   id: string;
 
   @ApiPropertyOptional({ example: '小明' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(100)
   nickname?: string;
 
   @ApiPropertyOptional({ example: '13800138000' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(40)
   phone?: string;
 
   @ApiPropertyOptional({ example: '浙江省杭州市余杭区文一西路 969 号' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(500)
   address?: string;
@@ -125,12 +112,12 @@ export class OpenCaseDto {
   type: CaseType;
 
   @ApiPropertyOptional({ enum: PLATFORMS, description: 'Defaults to the shop’s platform' })
-  @IsOptional()
+  @OptionalField()
   @IsIn(PLATFORMS)
   platform?: Platform;
 
   @ApiPropertyOptional({ example: 'TB-RF-20261102-0001', description: 'The platform’s after-sales id; unique per shop and platform' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, 100)
   platformCaseId?: string;
@@ -153,15 +140,23 @@ export class OpenCaseDto {
   reasonCode: string;
 
   @ApiPropertyOptional({ example: '鞋底开胶了' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(4000)
   buyerText?: string;
 
-  @ApiProperty({ example: 29900, description: 'Requested amount in minor units (fen)' })
+  @ApiProperty({ example: 29900, minimum: 0, description: 'Requested amount in minor units (fen); at least 1 for a refund or return' })
   @IsInt()
   @Min(0)
   @Max(MAX_MONEY)
+  @ValidateBy({
+    name: 'positiveForMoneyCases',
+    validator: {
+      // A refund or return of nothing is no request; complaints and exchanges may ask for no money.
+      validate: (value, args) => !MONEY_CASE_TYPES.includes((args?.object as OpenCaseDto).type) || (typeof value === 'number' && value > 0),
+      defaultMessage: () => 'requestedAmount must be at least 1 (fen) for a refund or return',
+    },
+  })
   requestedAmount: number;
 
   @ApiProperty({ example: '2026-11-02T09:00:00Z', description: 'When the buyer filed the request on the platform: the 48 h clock starts here' })

@@ -36,23 +36,34 @@ export function createValidationPipe(): ValidationPipe {
 
 const MAX_REPORTED = 20;
 
+/** A UTF-16 surrogate without its other half: JSON can escape one (`"\\ud800"`), UTF-8 cannot encode it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function unstorableText(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'the NUL character';
+  if (LONE_SURROGATE.test(text)) return 'a lone UTF-16 surrogate';
+  return undefined;
+}
+
 /**
- * Values JSON can carry but PostgreSQL and the audit chain cannot: numbers that overflowed to Infinity
- * while parsing (`1e400`) and strings with U+0000. Found anywhere in a body, they answer 400 naming the
- * field, before the body is fingerprinted, validated or stored.
+ * Values JSON (or a URL) can carry but PostgreSQL and the audit chain cannot: numbers that overflowed to
+ * Infinity while parsing (`1e400`), strings with U+0000, and strings with half a surrogate pair. Found
+ * anywhere in a body, a path parameter or the query, they answer 400 naming the field, before the request
+ * is fingerprinted, validated or stored.
  */
 export function unstorableFields(value: unknown, path = '', found: ProblemFieldError[] = []): ProblemFieldError[] {
   if (found.length >= MAX_REPORTED) return found;
   const field = path || '(body)';
   if (typeof value === 'number' && !Number.isFinite(value)) {
     found.push({ field, message: `${field} must be a finite number` });
-  } else if (typeof value === 'string' && value.includes('\u0000')) {
-    found.push({ field, message: `${field} must not contain the NUL character` });
+  } else if (typeof value === 'string' && unstorableText(value)) {
+    found.push({ field, message: `${field} must not contain ${unstorableText(value)}` });
   } else if (Array.isArray(value)) {
     value.forEach((item, index) => unstorableFields(item, path ? `${path}.${index}` : String(index), found));
   } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) found.push({ field: path || '(body)', message: 'property names must not contain the NUL character' });
+      const bad = unstorableText(key);
+      if (bad) found.push({ field: path || '(body)', message: `property names must not contain ${bad}` });
       else unstorableFields(item, path ? `${path}.${key}` : key, found);
     }
   }
@@ -67,6 +78,11 @@ export function assertStorableJson(body: unknown): void {
 class StorableValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body') assertStorableJson(value);
+    // Path parameters and query values are decoded from the URL, where %00 and %ED%A0%80 are easy to send.
+    if ((metadata.type === 'param' || metadata.type === 'query') && value !== undefined) {
+      const problems = unstorableFields(value, metadata.data ?? '');
+      if (problems.length > 0) throw new ValidationProblem(problems);
+    }
     return super.transform(value, metadata);
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
+import { OptionalField } from '../../common/optional-field.js';
 
 export class AssignCaseDto {
   @ApiProperty({ nullable: true, description: 'The teammate to hand the case to; null puts it back in the queue', example: null })
@@ -8,7 +9,7 @@ export class AssignCaseDto {
   agentId: string | null;
 
   @ApiPropertyOptional({ example: '买家要求换人跟进，转交给小王' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(1000)
   note?: string;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsString, IsUUID, Length } from 'class-validator';
+import { OptionalField } from '../../common/optional-field.js';
 
 export class CheckReplyDto {
   @ApiProperty({ example: '亲，您可以加我微信 wx_kefu01 详细沟通', minLength: 1, maxLength: 4000 })
@@ -8,7 +9,7 @@ export class CheckReplyDto {
   text: string;
 
   @ApiPropertyOptional({ description: 'Judge the text for this case’s platform instead of the shop’s' })
-  @IsOptional()
+  @OptionalField()
   @IsUUID()
   caseId?: string;
 }

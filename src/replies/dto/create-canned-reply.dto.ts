@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
 import { CASE_TYPES, type CaseType } from '../../cases/machine/case.types.js';
 import { REPLY_STEPS, type ReplyStep } from '../canned/reply-steps.js';
 import { REPLY_VARIABLES } from '../canned/reply-template.js';
+import { NullableField } from '../../common/optional-field.js';
 
 export class CreateCannedReplyDto {
   @ApiProperty({ enum: REPLY_STEPS, example: 'followUp' })
@@ -10,7 +11,7 @@ export class CreateCannedReplyDto {
   step: ReplyStep;
 
   @ApiPropertyOptional({ enum: CASE_TYPES, nullable: true, description: 'Leave out (or null) for a reply that fits every case type' })
-  @IsOptional()
+  @NullableField()
   @IsIn(CASE_TYPES)
   caseType?: CaseType | null;
 

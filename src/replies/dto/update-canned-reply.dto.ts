@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { IsIn, IsString, Length, ValidateIf } from 'class-validator';
 import { CASE_TYPES, type CaseType } from '../../cases/machine/case.types.js';
 import { REPLY_STEPS, type ReplyStep } from '../canned/reply-steps.js';
+import { NullableField } from '../../common/optional-field.js';
 
 /** Fields left out stay as they are. Only `caseType` may be null (the reply then fits every case type). */
 export class UpdateCannedReplyDto {
@@ -11,7 +12,7 @@ export class UpdateCannedReplyDto {
   step?: ReplyStep;
 
   @ApiPropertyOptional({ enum: CASE_TYPES, nullable: true, description: 'null: fits every case type' })
-  @IsOptional()
+  @NullableField()
   @IsIn(CASE_TYPES)
   caseType?: CaseType | null;
 

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsTimeZone, Length, Matches, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsString, IsTimeZone, Length, Matches, ValidateNested } from 'class-validator';
 import { PLATFORMS, type Platform } from '../shop.entity.js';
 import { ShopPolicyDto } from './shop-policy.dto.js';
+import { OptionalField } from '../../common/optional-field.js';
 
 export class CreateShopDto {
   @ApiProperty({ example: 'acme-tmall', description: 'Short unique name agents type at login' })
@@ -19,18 +20,18 @@ export class CreateShopDto {
   platform: Platform;
 
   @ApiPropertyOptional({ example: 'Asia/Shanghai', default: 'Asia/Shanghai', description: 'IANA time zone for day boundaries' })
-  @IsOptional()
+  @OptionalField()
   @IsTimeZone()
   timezone?: string;
 
   @ApiPropertyOptional({ type: ShopPolicyDto })
-  @IsOptional()
+  @OptionalField()
   @ValidateNested()
   @Type(() => ShopPolicyDto)
   policy?: ShopPolicyDto;
 
   @ApiPropertyOptional({ default: false, description: '分流: new cases go to the online agent with the fewest open cases' })
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   distributionEnabled?: boolean;
 }

@@ -1,38 +1,39 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, IsTimeZone, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsString, IsTimeZone, Length, Max, Min, ValidateNested } from 'class-validator';
+import { OptionalField } from '../../common/optional-field.js';
 
 export class UpdateShopPolicyDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 720 })
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(720)
   merchantResponseHours?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 60 })
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(60)
   buyerReturnShippingDays?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 60 })
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(60)
   merchantReceiptDays?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 720 })
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(720)
   disputeEvidenceHours?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 60 })
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(60)
@@ -41,24 +42,24 @@ export class UpdateShopPolicyDto {
 
 export class UpdateShopDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'Asia/Shanghai' })
-  @IsOptional()
+  @OptionalField()
   @IsTimeZone()
   timezone?: string;
 
   @ApiPropertyOptional({ type: UpdateShopPolicyDto, description: 'Only the windows given change' })
-  @IsOptional()
+  @OptionalField()
   @ValidateNested()
   @Type(() => UpdateShopPolicyDto)
   policy?: UpdateShopPolicyDto;
 
   @ApiPropertyOptional({ description: '分流: new cases go to the online agent with the fewest open cases (default off)' })
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   distributionEnabled?: boolean;
 }

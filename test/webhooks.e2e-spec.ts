@@ -7,6 +7,8 @@ import { WebhookReceiver, type ReceivedWebhook } from './support/webhook-receive
 
 const SECOND = 1000;
 const HOUR = 3_600_000;
+/** The receivers run on this machine: loopback must be allowed explicitly (see webhook-safety.e2e-spec.ts). */
+const LOOPBACK = { WEBHOOK_ALLOWED_TARGETS: '127.0.0.0/8,::1' };
 
 interface Endpoint {
   id: string;
@@ -62,7 +64,7 @@ describe('webhooks', () => {
 
   beforeAll(async () => {
     // Retries span a day of the manual clock: keep sessions alive; a short timeout for the hanging receiver.
-    t = await createTestApp({ SESSION_TTL_HOURS: String(24 * 90), WEBHOOK_TIMEOUT_MS: '500' });
+    t = await createTestApp({ ...LOOPBACK, SESSION_TTL_HOURS: String(24 * 90), WEBHOOK_TIMEOUT_MS: '500' });
   });
   afterAll(async () => {
     for (const receiver of receivers) await receiver.stop();
@@ -208,7 +210,7 @@ describe('webhooks', () => {
 
   it('should deliver every event once and in order per case with two instances dispatching at the same time', async () => {
     const shop = await integration(t);
-    const second = await startTestInstance(t.databaseUrl, t.adminToken, { SESSION_TTL_HOURS: String(24 * 90) });
+    const second = await startTestInstance(t.databaseUrl, t.adminToken, { ...LOOPBACK, SESSION_TTL_HOURS: String(24 * 90) });
     second.clock.set(t.clock.now());
     try {
       const cases = await Promise.all(Array.from({ length: 8 }, () => openCase(t, shop.key)));
@@ -330,7 +332,7 @@ describe('webhooks', () => {
   it('should deliver what was committed before the service restarted, and retry a delivery whose process died', async () => {
     const database = await createTestDatabase();
     const adminToken = `test-admin-${randomBytes(24).toString('hex')}`;
-    const first = await startTestInstance(database.url, adminToken);
+    const first = await startTestInstance(database.url, adminToken, LOOPBACK);
     const firstApp = { ...first, adminToken, databaseUrl: database.url, close: async () => undefined };
     const shop = await integration(firstApp, ['case.opened']);
     const lost = await openCase(firstApp, shop.key);
@@ -340,7 +342,7 @@ describe('webhooks', () => {
     const committed = await openCase(firstApp, shop.key);
     await first.app.close();
 
-    const second = await startTestInstance(database.url, adminToken);
+    const second = await startTestInstance(database.url, adminToken, LOOPBACK);
     try {
       second.clock.set(first.clock.now());
       await dispatcher(second).drain();

@@ -5,6 +5,8 @@ import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
 import { Environment } from '../config/environment.js';
 import { nextAttemptAt } from './webhook-retry.js';
+import { WebhookSender, type AttemptOutcome } from './webhook-sender.js';
+import { WebhookTargetPolicy } from './webhook-targets.js';
 
 export interface DispatchResult {
   /** deadline.approaching events written (one per deadline, fanned out to endpoints). */
@@ -23,16 +25,10 @@ interface ClaimedMessage {
   retry_from: Date;
   url: string;
   secret: string;
+  /** Still inside its rotation overlap (see WebhooksService.rotateSecret); null otherwise. */
+  previous_secret: string | null;
 }
 
-interface AttemptOutcome {
-  statusCode: number | null;
-  error: string | null;
-  responseBody: string | null;
-  durationMs: number;
-}
-
-const RESPONSE_SNIPPET_BYTES = 1000;
 /** The deadlines the order system is warned about before they pass. */
 export const WARNED_TIMERS = ['merchant-response', 'dispute-evidence'];
 
@@ -45,6 +41,11 @@ export const WARNED_TIMERS = ['merchant-response', 'dispute-evidence'];
  * least once, and receivers deduplicate on `webhook-id`. Only the oldest pending message of a case
  * and endpoint is ever claimed, so each endpoint gets a case's events in order; a message that keeps
  * failing holds back the later ones of its case (not of other cases) until it is delivered or failed.
+ *
+ * A target the address policy refuses (see WebhookTargetPolicy) is an attempt that failed before any
+ * byte was sent, retried on the usual schedule: the usual fix is an allow-list entry or a new URL, and
+ * then the waiting messages go out by themselves, in order, with nothing to redeliver by hand. The
+ * retry window still bounds it, after which the message is failed with the refusal as its last error.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -52,12 +53,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
+  private readonly sender: WebhookSender;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly env: Environment,
-  ) {}
+    targets: WebhookTargetPolicy,
+  ) {
+    this.sender = new WebhookSender(targets, env.WEBHOOK_TIMEOUT_MS);
+  }
 
   onApplicationBootstrap(): void {
     if (this.env.WEBHOOK_DISPATCHER_ENABLED) this.schedule(0);
@@ -67,6 +72,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    this.sender.close();
   }
 
   /** Writes due deadline warnings, then claims and delivers one batch. */
@@ -147,7 +153,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
          retry_from = CASE WHEN m.attempts = 0 THEN $1 ELSE m.retry_from END
        FROM due, webhook_endpoints w
        WHERE m.id = due.id AND w.id = m.endpoint_id
-       RETURNING m.id::text AS id, m.event_id, m.payload::text AS payload, m.attempts, m.retry_from, w.url, w.secret`,
+       RETURNING m.id::text AS id, m.event_id, m.payload::text AS payload, m.attempts, m.retry_from, w.url, w.secret,
+         CASE WHEN w.previous_secret_expires_at > $1 THEN w.previous_secret END AS previous_secret`,
       [now, this.env.WEBHOOK_BATCH, leaseUntil],
     );
     return rows;
@@ -180,36 +187,27 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
        SELECT m.id, m.shop_id, $7, $8, $9, $5, $6, $10 FROM m`,
       [message.id, status, retryAt, now, outcome.statusCode, error, message.attempts, startedAt, outcome.durationMs, outcome.responseBody],
     );
+    if (outcome.refused) this.logger.warn({ messageId: message.id, url: message.url, error }, 'webhook target refused');
     if (status === 'failed') this.logger.warn({ messageId: message.id, url: message.url, error }, 'webhook message failed for good');
     return status === 'pending' ? 'retrying' : status;
   }
 
-  /** One signed POST. Redirects are not followed (a moved endpoint must be updated over the API). */
+  /**
+   * One signed POST. During a rotation overlap both secrets sign: Standard Webhooks receivers accept a
+   * message when any of the space-separated signatures matches, so one still holding the old secret and
+   * one already on the new both verify.
+   */
   private async send(message: ClaimedMessage): Promise<AttemptOutcome> {
-    const started = performance.now();
     const timestamp = new Date();
+    const secrets = message.previous_secret ? [message.secret, message.previous_secret] : [message.secret];
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'aftersales-case-manager-webhooks/1',
       'webhook-id': message.event_id,
       'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': new Webhook(message.secret).sign(message.event_id, timestamp, message.payload),
+      'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(message.event_id, timestamp, message.payload)).join(' '),
     };
-    try {
-      const response = await fetch(message.url, {
-        method: 'POST',
-        headers,
-        body: message.payload,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.env.WEBHOOK_TIMEOUT_MS),
-      });
-      const responseBody = await readSnippet(response);
-      return { statusCode: response.status, error: null, responseBody, durationMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      const reason = error as Error & { cause?: { code?: string; message?: string } };
-      const detail = reason.name === 'TimeoutError' ? `timed out after ${this.env.WEBHOOK_TIMEOUT_MS} ms` : (reason.cause?.code ?? reason.cause?.message ?? reason.message);
-      return { statusCode: null, error: detail, responseBody: null, durationMs: Math.round(performance.now() - started) };
-    }
+    return this.sender.post(message.url, headers, message.payload);
   }
 
   private schedule(delay: number): void {
@@ -224,23 +222,4 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     }, delay);
     this.timer.unref();
   }
-}
-
-/** The first bytes of a response body for the delivery log; the rest is not read. */
-async function readSnippet(response: Response): Promise<string | null> {
-  if (!response.body) return null;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < RESPONSE_SNIPPET_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8');
 }

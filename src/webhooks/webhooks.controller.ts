@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Allow, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { UuidParam } from '../common/uuid-param.js';
+import { MessageLookupDto } from './dto/message-lookup.dto.js';
+import { RotateSecretDto } from './dto/rotate-secret.dto.js';
 import { CreateWebhookEndpointDto, ListMessagesDto, UpdateWebhookEndpointDto } from './dto/webhook-endpoint.dto.js';
 import { WebhooksService } from './webhooks.service.js';
 
@@ -44,7 +46,9 @@ export class WebhooksController {
     description:
       'Events are POSTed as JSON `{ type, timestamp, data }` signed per the Standard Webhooks spec (`webhook-id`, `webhook-timestamp`, ' +
       '`webhook-signature`: HMAC-SHA256 with the `whsec_` secret). Any 2xx within the timeout is a delivery; anything else is retried with ' +
-      'exponential backoff for 24 h, then the message is failed. Events of one case arrive in order. Example body:\n\n```json\n' +
+      'exponential backoff for 24 h, then the message is failed. Events of one case arrive in order. The URL may not point at private, ' +
+      'loopback, link-local or cloud metadata addresses unless the operator allowed them (WEBHOOK_ALLOWED_TARGETS): such a URL is ' +
+      'refused with 422 here, and a host name that resolves to one is refused at every delivery. Example body:\n\n```json\n' +
       JSON.stringify(MESSAGE_EXAMPLE, null, 2) +
       '\n```',
   })
@@ -85,9 +89,16 @@ export class WebhooksController {
   @HttpCode(200)
   @Allow('integration', 'supervisor')
   @Idempotent()
-  @ApiOperation({ summary: 'Replace the signing secret; the answer carries the new one' })
-  rotate(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string) {
-    return this.webhooks.rotateSecret(caller.shopId, endpointId);
+  @ApiOperation({
+    summary: 'Replace the signing secret; the answer carries the new one',
+    description:
+      'The replaced secret keeps signing beside the new one until `previousSecretExpiresAt` (WEBHOOK_SECRET_OVERLAP_HOURS, 24 h by ' +
+      'default, or `overlapHours`): `webhook-signature` then holds two space-separated signatures and a receiver verifies with either ' +
+      'secret, so it can switch any time within the overlap. Rotating again ends an earlier overlap at once. The body is optional.',
+  })
+  @ApiBody({ type: RotateSecretDto, required: false, examples: { default: { value: {} }, twoDays: { value: { overlapHours: 48 } }, now: { value: { overlapHours: 0 } } } })
+  rotate(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string, @Body() body: RotateSecretDto) {
+    return this.webhooks.rotateSecret(caller.shopId, endpointId, body);
   }
 
   @Delete('endpoints/:endpointId')
@@ -111,6 +122,20 @@ export class WebhooksController {
   @ApiOkResponse({ description: 'The message and its attempts' })
   message(@ShopCaller() caller: ShopPrincipal, @Param('messageId') messageId: string) {
     return this.webhooks.message(caller.shopId, messageId);
+  }
+
+  @Get('messages/by-webhook-id/:webhookId')
+  @Allow('integration', 'supervisor', 'auditor')
+  @ApiOperation({
+    summary: 'The message a receiver got with this `webhook-id` header, with every attempt',
+    description:
+      'One event goes to every endpoint of the shop subscribed to its type under the same `webhook-id`; when it went to more than one, ' +
+      'pass `endpointId` (otherwise 409 `WEBHOOK_ID_AMBIGUOUS` lists them). Messages purged after their retention answer 404.',
+  })
+  @ApiParam({ name: 'webhookId', description: 'The `webhook-id` header value', example: '5f0c1c9e-8d43-4d0e-9a55-0d2f2b1f6a71' })
+  @ApiOkResponse({ description: 'The message and its attempts' })
+  messageByWebhookId(@ShopCaller() caller: ShopPrincipal, @Param('webhookId') webhookId: string, @Query() query: MessageLookupDto) {
+    return this.webhooks.messageByWebhookId(caller.shopId, webhookId, query.endpointId);
   }
 
   @Post('messages/:messageId/redeliver')

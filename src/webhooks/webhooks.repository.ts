@@ -8,6 +8,8 @@ export interface WebhookEndpointRow {
   url: string;
   description: string | null;
   secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
   event_types: WebhookEventType[];
   enabled: boolean;
   created_at: Date;
@@ -44,7 +46,7 @@ export interface WebhookAttemptRow {
 /** Endpoints, the delivery log and redelivery. Every query is scoped by shop. */
 @Injectable()
 export class WebhooksRepository {
-  async insertEndpoint(tx: Tx, row: Omit<WebhookEndpointRow, 'id' | 'enabled' | 'updated_at'>): Promise<WebhookEndpointRow> {
+  async insertEndpoint(tx: Tx, row: Omit<WebhookEndpointRow, 'id' | 'enabled' | 'updated_at' | 'previous_secret' | 'previous_secret_expires_at'>): Promise<WebhookEndpointRow> {
     const [created] = await tx.query(
       `INSERT INTO webhook_endpoints (shop_id, url, description, secret, event_types, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
@@ -83,6 +85,21 @@ export class WebhooksRepository {
     return rows[0];
   }
 
+  /**
+   * Replaces the secret; the one replaced keeps signing until `previousUntil` (null: it stops now). A
+   * secret replaced earlier and still in its overlap stops now: only the latest two ever sign.
+   */
+  async rotateSecret(tx: Tx, shopId: string, id: string, secret: string, now: Date, previousUntil: Date | null): Promise<WebhookEndpointRow | undefined> {
+    const [rows] = await tx.query(
+      `UPDATE webhook_endpoints
+       SET previous_secret = CASE WHEN $5::timestamptz IS NULL THEN NULL ELSE secret END, previous_secret_expires_at = $5,
+           secret = $3, updated_at = $4
+       WHERE id = $1 AND shop_id = $2 RETURNING *`,
+      [id, shopId, secret, now, previousUntil],
+    );
+    return rows[0];
+  }
+
   async deleteEndpoint(tx: Tx, shopId: string, id: string): Promise<boolean> {
     const [, count] = await tx.query(`DELETE FROM webhook_endpoints WHERE id = $1 AND shop_id = $2`, [id, shopId]);
     return count > 0;
@@ -117,6 +134,17 @@ export class WebhooksRepository {
       [id, shopId],
     );
     return row;
+  }
+
+  /** The messages of one event (`webhook-id`), one per endpoint it went to; optionally of one endpoint. */
+  async findMessagesByEventId(tx: Tx, shopId: string, eventId: string, endpointId?: string): Promise<WebhookMessageRow[]> {
+    return tx.query(
+      `SELECT id::text AS id, event_id, endpoint_id, case_id, event_type, payload, created_at, status, attempts, next_attempt_at,
+              last_attempt_at, delivered_at, failed_at, last_status_code, last_error
+       FROM webhook_messages WHERE shop_id = $1 AND event_id = $2 AND ($3::uuid IS NULL OR endpoint_id = $3)
+       ORDER BY endpoint_id LIMIT 20`,
+      [shopId, eventId, endpointId ?? null],
+    );
   }
 
   async attempts(tx: Tx, shopId: string, messageId: string): Promise<WebhookAttemptRow[]> {

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsString, IsUrl, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../webhook-events.js';
+import { OptionalField } from '../../common/optional-field.js';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_underscores: true };
 
@@ -12,7 +13,7 @@ export class CreateWebhookEndpointDto {
   url: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true, description: 'Event types to receive; all of them when left out' })
-  @IsOptional()
+  @OptionalField()
   @ArrayMinSize(1)
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
   @ArrayUnique()
@@ -20,7 +21,7 @@ export class CreateWebhookEndpointDto {
   eventTypes?: WebhookEventType[];
 
   @ApiPropertyOptional({ example: 'order system (production)' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(500)
   description?: string;
@@ -28,7 +29,7 @@ export class CreateWebhookEndpointDto {
 
 export class UpdateWebhookEndpointDto extends PartialType(CreateWebhookEndpointDto) {
   @ApiPropertyOptional({ description: 'A disabled endpoint gets no new events; its pending ones wait until it is enabled again' })
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   enabled?: boolean;
 }
@@ -37,7 +38,7 @@ export const MESSAGE_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
 export class ListMessagesDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
-  @IsOptional()
+  @OptionalField()
   @IsIn(MESSAGE_STATUSES)
   status?: (typeof MESSAGE_STATUSES)[number];
 }

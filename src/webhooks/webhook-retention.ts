@@ -1,0 +1,96 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { Clock } from '../common/clock/clock.js';
+import { Environment } from '../config/environment.js';
+
+export interface PurgeResult {
+  delivered: number;
+  failed: number;
+}
+
+const DAY_MS = 86_400_000;
+const PURGE_INTERVAL_MS = 10 * 60_000;
+/** Messages per statement: each batch is its own short transaction (their attempts go with them by cascade). */
+export const PURGE_BATCH = 1000;
+
+/**
+ * Deletes delivered messages (with their attempts) WEBHOOK_RETENTION_DAYS after delivery, and failed ones
+ * WEBHOOK_FAILED_RETENTION_DAYS after they were given up, in batches. Failed messages are kept longer:
+ * they are the ones someone still has to look into and redeliver.
+ *
+ * Pending messages are never touched, and nothing else depends on finished ones: the dispatcher's
+ * in-order rule only waits for earlier *pending* messages of a case, so removing delivered or failed
+ * ones cannot let a later message overtake. Every instance whose dispatcher runs purges too; batches
+ * are claimed with `SKIP LOCKED`, so instances share the work and a message being redelivered (locked
+ * by that update) is skipped rather than waited for.
+ */
+@Injectable()
+export class WebhookRetention implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookRetention.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly env: Environment,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.env.WEBHOOK_DISPATCHER_ENABLED) this.schedule(PURGE_INTERVAL_MS / 10);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Purges everything past retention as of the clock's now, one batch at a time, until none is left. */
+  async purge(batchSize = PURGE_BATCH): Promise<PurgeResult> {
+    const now = this.clock.now().getTime();
+    const result: PurgeResult = { delivered: 0, failed: 0 };
+    for (const status of ['delivered', 'failed'] as const) {
+      const days = status === 'delivered' ? this.env.WEBHOOK_RETENTION_DAYS : this.env.WEBHOOK_FAILED_RETENTION_DAYS;
+      const cutoff = new Date(now - days * DAY_MS);
+      for (;;) {
+        const purged = await this.purgeBatch(status, cutoff, batchSize);
+        result[status] += purged;
+        if (purged < batchSize || this.stopped) break;
+      }
+    }
+    return result;
+  }
+
+  private async purgeBatch(status: 'delivered' | 'failed', cutoff: Date, limit: number): Promise<number> {
+    // One statement per status, so each walks its own partial index (webhook_messages_*_purge_idx); the
+    // status is written into the SQL rather than bound so the planner can match the index predicate.
+    const finishedAt = status === 'delivered' ? 'delivered_at' : 'failed_at';
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `WITH doomed AS (
+         SELECT id FROM webhook_messages
+         WHERE status = '${status}' AND ${finishedAt} < $1
+         ORDER BY ${finishedAt}
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+       DELETE FROM webhook_messages m USING doomed WHERE m.id = doomed.id`,
+      [cutoff, limit],
+    );
+    return count;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.purge()
+        .then((result) => {
+          if (result.delivered + result.failed > 0) this.logger.log(result, 'purged webhook messages past retention');
+        })
+        .catch((error: unknown) => this.logger.error({ err: error }, 'webhook purge failed'))
+        .finally(() => this.schedule(PURGE_INTERVAL_MS));
+    }, delay);
+    this.timer.unref();
+  }
+}

@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { openCase } from './support/cases.js';
-import { bearer, createAgent, createApiKey, createShop } from './support/fixtures.js';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { EvidenceOrphanCollector } from '../src/evidence/evidence-orphan-collector.js';
+import { EvidenceStorage } from '../src/evidence/storage/evidence-storage.js';
+import { openCase, send } from './support/cases.js';
+import { aroundPut, pngBytes } from './support/evidence-files.js';
+import { bearer, createAgent, createApiKey, createShop, expectProblem } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
@@ -93,5 +96,47 @@ describe('S3EvidenceStorage', () => {
     }
     // Nothing is left in the spool once the bucket has the bytes.
     expect(await readdir(join(spoolDir, '.incoming'))).toEqual([]);
+  });
+
+  it('should delete an orphaned object after the grace period, keep referenced ones, and name a lost one', async () => {
+    const shop = await createShop(t);
+    const key = (await createApiKey(t, shop.id)).key;
+    const client = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const keys = async () => ((await client.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key);
+    const upload = (caseId: string, bytes: Buffer, filename: string) =>
+      t.http.post(`/v1/cases/${caseId}/evidence`).set(bearer(key)).field('party', 'merchant').field('kind', 'photo').attach('file', bytes, { filename });
+    try {
+      const kept = pngBytes(5001);
+      const keptView = (await upload((await openCase(t, key)).id, kept, 'kept.png')).body;
+      const orphan = pngBytes(5002);
+      // The evidence window closes while the bucket takes the bytes: the upload is refused after they are stored.
+      const disputed = await openCase(t, key);
+      await send(t, key, disputed.id, { type: 'PLATFORM_INTERVENED' });
+      t.clock.advance(48 * 3_600_000 - 1000);
+      const restore = aroundPut(t.app.get(EvidenceStorage), async (put) => {
+        await put();
+        t.clock.advance(2000);
+      });
+      try {
+        expectProblem(await upload(disputed.id, orphan, 'late.png'), 409, 'EVIDENCE_WINDOW_CLOSED');
+      } finally {
+        restore();
+      }
+      expect(await keys()).toEqual(expect.arrayContaining([`shop-evidence/${sha256(kept)}`, `shop-evidence/${sha256(orphan)}`]));
+
+      const collector = t.app.get(EvidenceOrphanCollector);
+      expect(await collector.collect()).toMatchObject({ deleted: 0 });
+      t.clock.advance(24 * 3_600_000 + 60_000);
+      expect(await collector.collect()).toMatchObject({ deleted: 1 });
+      expect(await keys()).not.toContain(`shop-evidence/${sha256(orphan)}`);
+      expect(await keys()).toContain(`shop-evidence/${sha256(kept)}`);
+
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: `shop-evidence/${sha256(kept)}` }));
+      const lost = await t.http.get(keptView.downloadUrl).set(bearer(key));
+      expectProblem(lost, 500, 'EVIDENCE_BLOB_MISSING');
+      expect(lost.body.missing).toEqual([{ evidenceId: keptView.id, sha256: sha256(kept) }]);
+    } finally {
+      client.destroy();
+    }
   });
 });

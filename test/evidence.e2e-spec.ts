@@ -6,10 +6,13 @@ import canonicalize from 'canonicalize';
 import { reasonByCode } from '../src/reasons/reason-catalog.js';
 import { openCase, send, sweeperOf, type TimelineEntry } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
+import { EvidenceStorage } from '../src/evidence/storage/evidence-storage.js';
 import {
+  aroundPut,
   binaryParser,
   blobPath,
   elfBytes,
+  gate,
   jpegBytes,
   pdfBytes,
   peBytes,
@@ -78,7 +81,8 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
     evidenceDir = join(base, 'store', 'evidence');
     await mkdir(evidenceDir, { recursive: true });
     // The dispute tests move the clock by days: keep agent sessions alive across it.
-    t = await createTestApp({ EVIDENCE_DIR: evidenceDir, EVIDENCE_MAX_BYTES: String(MAX_BYTES), SESSION_TTL_HOURS: String(24 * 90) });
+    // A retry waits this long for an upload still in flight under its Idempotency-Key before 409.
+    t = await createTestApp({ EVIDENCE_DIR: evidenceDir, EVIDENCE_MAX_BYTES: String(MAX_BYTES), SESSION_TTL_HOURS: String(24 * 90), IDEMPOTENCY_WAIT_MS: '300' });
     shop = await createShop(t);
     const apiKey = await createApiKey(t, shop.id);
     key = apiKey.key;
@@ -767,6 +771,122 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       expect(incoming).toEqual([]);
     });
   });
+  describe('Idempotency-Key', () => {
+    const withKey = (idempotencyKey: string, caseId: string, token: string, file: FileToSend, fields?: Record<string, string | undefined>) =>
+      upload(caseId, token, file, fields).set('Idempotency-Key', idempotencyKey);
+
+    it('should answer a retry with the first upload’s evidence, recording it once', async () => {
+      const opened = await openCase(t, key);
+      const idempotencyKey = randomUUID();
+      const file = { bytes: pngBytes(300), filename: 'retry.png' };
+      const fields = { party: 'buyer', kind: 'photo', note: '买家重传' };
+      const first = await withKey(idempotencyKey, opened.id, key, file, fields);
+      expect(first.status).toBe(201);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      const versionAfterFirst = (await getCase(opened.id)).version;
+      const eventsAfterFirst = await timeline(opened.id);
+
+      const second = await withKey(idempotencyKey, opened.id, key, file, fields);
+      expect(second.status).toBe(201);
+      expect(second.headers['idempotent-replayed']).toBe('true');
+      expect(second.headers.location).toBe(first.headers.location);
+      expect(second.body).toEqual(first.body);
+      expect((await list(opened.id)).items.map((e) => e.id)).toEqual([first.body.id]);
+      expect(await timeline(opened.id)).toEqual(eventsAfterFirst);
+      expect((await getCase(opened.id)).version).toBe(versionAfterFirst);
+      await expectIncomingEmpty();
+
+      // Agents may send a key too.
+      const byAgent = randomUUID();
+      const agentFile = { bytes: pngBytes(301), filename: 'agent.png' };
+      const agentFirst = await withKey(byAgent, opened.id, agent.token, agentFile);
+      const agentSecond = await withKey(byAgent, opened.id, agent.token, agentFile);
+      expect([agentFirst.status, agentSecond.status, agentSecond.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
+      expect(agentSecond.body.id).toBe(agentFirst.body.id);
+      expect((await list(opened.id)).items).toHaveLength(2);
+    });
+
+    it('should replay a recorded merchant upload even after the evidence window has closed', async () => {
+      const opened = await openCase(t, key);
+      await send(t, key, opened.id, { type: 'PLATFORM_INTERVENED' });
+      const idempotencyKey = randomUUID();
+      const file = { bytes: pngBytes(302), filename: 'in-window.png' };
+      const first = await withKey(idempotencyKey, opened.id, key, file);
+      expect(first.status).toBe(201);
+      t.clock.advance(48 * HOUR + MINUTE);
+      const retry = await withKey(idempotencyKey, opened.id, key, file);
+      expect([retry.status, retry.headers['idempotent-replayed'], retry.body.id]).toEqual([201, 'true', first.body.id]);
+      // Without the key the same upload is late.
+      expectProblem(await upload(opened.id, key, file), 409, 'EVIDENCE_WINDOW_CLOSED');
+    });
+
+    it('should refuse the key with another file, case or fields (422) and record nothing', async () => {
+      const opened = await openCase(t, key);
+      const other = await openCase(t, key);
+      const idempotencyKey = randomUUID();
+      const file = { bytes: pngBytes(310), filename: 'first.png' };
+      expect((await withKey(idempotencyKey, opened.id, key, file)).status).toBe(201);
+      const before = await storeState(opened.id);
+      const otherBefore = await storeState(other.id);
+
+      for (const res of [
+        await withKey(idempotencyKey, opened.id, key, { bytes: pngBytes(311), filename: 'first.png' }),
+        await withKey(idempotencyKey, other.id, key, file),
+        await withKey(idempotencyKey, opened.id, key, file, { party: 'merchant', kind: 'chat_log' }),
+        await withKey(idempotencyKey, opened.id, key, file, { party: 'merchant', kind: 'photo', note: 'added a note' }),
+        await withKey(idempotencyKey, opened.id, key, { ...file, filename: 'renamed.png' }),
+      ]) {
+        expectProblem(res, 422, 'IDEMPOTENCY_KEY_REUSED');
+      }
+      await expectNothingStored(opened.id, before);
+      await expectNothingStored(other.id, otherBefore);
+    });
+
+    it('should answer 409 while the first upload under the key is still in flight, then replay it', async () => {
+      const opened = await openCase(t, key);
+      const idempotencyKey = randomUUID();
+      const file = { bytes: pngBytes(320), filename: 'slow.png' };
+      const held = gate();
+      const restore = aroundPut(t.app.get(EvidenceStorage), async (put) => {
+        await put();
+        await held.wait();
+      });
+      let first;
+      try {
+        first = withKey(idempotencyKey, opened.id, key, file).then((res) => res);
+        await held.reached;
+        expectProblem(await withKey(idempotencyKey, opened.id, key, file), 409, 'IDEMPOTENCY_KEY_IN_FLIGHT');
+        // Another upload under the key is refused as such even while the first runs.
+        expectProblem(await withKey(idempotencyKey, opened.id, key, { bytes: pngBytes(321), filename: 'slow.png' }), 422, 'IDEMPOTENCY_KEY_REUSED');
+      } finally {
+        restore();
+        held.open();
+      }
+      const recorded = await first;
+      expect(recorded.status).toBe(201);
+      const retry = await withKey(idempotencyKey, opened.id, key, file);
+      expect([retry.status, retry.headers['idempotent-replayed'], retry.body.id]).toEqual([201, 'true', recorded.body.id]);
+      expect((await list(opened.id)).items).toHaveLength(1);
+    });
+
+    it('should free the key of a refused upload, and refuse a malformed key storing nothing', async () => {
+      const opened = await openCase(t, key);
+      await send(t, key, opened.id, { type: 'PLATFORM_INTERVENED' });
+      t.clock.advance(48 * HOUR + MINUTE);
+      const idempotencyKey = randomUUID();
+      const file = { bytes: pngBytes(330), filename: 'late.png' };
+      expectProblem(await withKey(idempotencyKey, opened.id, key, file), 409, 'EVIDENCE_WINDOW_CLOSED');
+      expectProblem(await withKey(idempotencyKey, opened.id, key, file), 409, 'EVIDENCE_WINDOW_CLOSED');
+      // The buyer's evidence is still taken, under the same key.
+      const buyer = await withKey(idempotencyKey, opened.id, key, file, { party: 'buyer', kind: 'photo' });
+      expect([buyer.status, buyer.headers['idempotent-replayed']]).toEqual([201, undefined]);
+
+      const before = await storeState(opened.id);
+      expectProblem(await withKey('has spaces', opened.id, key, { bytes: pngBytes(331), filename: 'x.png' }), 400, 'IDEMPOTENCY_KEY_INVALID');
+      await expectNothingStored(opened.id, before);
+    });
+  });
+
   describe('a damaged store', () => {
     it('should cut a dossier short rather than ship evidence that no longer matches its hash, and keep serving', async () => {
       const opened = await openCase(t, key);

@@ -38,4 +38,21 @@ describe('audit export format', () => {
     expect(csv).toContain(`,"${row.payload.replace(/"/g, '""')}",`);
     expect(csv.endsWith(',138****8000,浙江省杭州市****\r\n')).toBe(true);
   });
+
+  it('should neutralise text from outside that starts like a formula, and only that', () => {
+    const csv = formatExportRows(
+      [{ ...row, platform_case_id: '=HYPERLINK("http://evil.example","x")', order_id: '-1+2', buyer_id: '@SUM(A1)', buyer_address: '=1+2 号楼 3 单元' }],
+      'csv',
+      false,
+    );
+    expect(csv.startsWith(`${row.case_id},"'=HYPERLINK(""http://evil.example"",""x"")","'-1+2",refund,3,`)).toBe(true);
+    expect(csv.endsWith(`,"'@SUM(A1)",138****8000,"'=1+2 号****"\r\n`)).toBe(true);
+  });
+
+  it('should start the CSV with a UTF-8 BOM only when asked, and never NDJSON', () => {
+    expect(exportHeader('csv', true)).toBe(`\uFEFF${EXPORT_COLUMNS.join(',')}\r\n`);
+    expect(Buffer.from(exportHeader('csv', true), 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(exportHeader('csv').charCodeAt(0)).toBe('c'.charCodeAt(0));
+    expect(exportHeader('ndjson', true)).toBe('');
+  });
 });

@@ -1,3 +1,4 @@
+import { csvField, UTF8_BOM } from '../common/csv.js';
 import { maskAddress, maskPhone } from './personal-data.js';
 
 /** One exported audit event, as the export query returns it (timestamps and payload already text). */
@@ -43,16 +44,14 @@ export const EXPORT_COLUMNS = [
 
 export type ExportFormat = 'csv' | 'ndjson';
 
-/** One RFC 4180 field: quoted when it holds a comma, a quote or a line break; null is empty. */
-export function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 const json = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
 
-/** Formats rows as CSV (RFC 4180, CRLF) or NDJSON lines; masking is applied here, once per row. */
+/**
+ * Formats rows as CSV (RFC 4180, CRLF) or NDJSON lines; masking is applied here, once per row. Columns
+ * the service writes itself (ids, enums, timestamps, hashes) go out as they are; every column that can
+ * hold text from outside goes through csvField, which also neutralises formulas. The payload is JSON,
+ * so its cell starts with `{` and user text inside it never starts a cell.
+ */
 export function formatExportRows(rows: ExportRow[], format: ExportFormat, includePersonalData: boolean): string {
   let out = '';
   for (const row of rows) {
@@ -75,6 +74,7 @@ export function formatExportRows(rows: ExportRow[], format: ExportFormat, includ
   return out;
 }
 
-export function exportHeader(format: ExportFormat): string {
-  return format === 'csv' ? `${EXPORT_COLUMNS.join(',')}\r\n` : '';
+/** What an export starts with: the CSV header line (after a UTF-8 BOM when asked for), nothing for NDJSON. */
+export function exportHeader(format: ExportFormat, bom = false): string {
+  return format === 'csv' ? `${bom ? UTF8_BOM : ''}${EXPORT_COLUMNS.join(',')}\r\n` : '';
 }

@@ -89,7 +89,7 @@ export class AuditExportService {
     let lastReport = started;
     let completed = false;
     try {
-      const header = exportHeader(query.format);
+      const header = exportHeader(query.format, query.bom);
       if (header) yield header;
       for await (const batch of snapshot.batches<ExportRow>(AUDIT_EXPORT_SQL, params, this.env.EXPORT_BATCH_ROWS)) {
         yield formatExportRows(batch, query.format, query.includePersonalData);

@@ -33,7 +33,9 @@ export class AuditController {
     summary: 'Stream the shop’s audit events in [from, to) as CSV or NDJSON',
     description:
       'Constant memory, one consistent snapshot. `X-Export-Rows` carries the exact number of rows before the first one, so a client can show ' +
-      'progress. Buyer phone and address are masked unless an auditor sets includePersonalData=true (recorded in the access log, as is every export).',
+      'progress. Buyer phone and address are masked unless an auditor sets includePersonalData=true (recorded in the access log, as is every export). ' +
+      'CSV cells of outside text that start like a spreadsheet formula (=, +, -, @, tab, CR; plain numbers aside) are prefixed with `\'`; ' +
+      '`bom=true` starts the CSV with a UTF-8 BOM for Excel and WPS.',
   })
   @ApiResponse({ status: 200, headers: { 'X-Export-Rows': { description: 'Rows that follow', schema: { type: 'integer' } } } })
   async export(@ShopCaller() caller: ShopPrincipal, @Query() query: ExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -63,7 +65,9 @@ export class DossierController {
   @ApiProduces('application/zip')
   @ApiOperation({
     summary: 'The case’s dispute dossier as a ZIP: manifest.json, timeline.json, timeline.csv and the evidence files',
-    description: 'Every file’s sha256 and the hash chain are in the manifest; the README shows how to check them. Personal data as for exports.',
+    description:
+      'Every file’s sha256 and the hash chain are in the manifest; the README shows how to check them. Personal data as for exports. ' +
+      'An evidence file whose bytes the store has lost answers 500 EVIDENCE_BLOB_MISSING instead of a ZIP.',
   })
   async dossier(
     @ShopCaller() caller: ShopPrincipal,

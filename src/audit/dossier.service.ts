@@ -10,12 +10,12 @@ import { toCaseView } from '../cases/case.view.js';
 import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
 import { sha256Hex } from '../common/auth/secrets.js';
 import { Clock } from '../common/clock/clock.js';
-import { checklistOf } from '../evidence/evidence.service.js';
+import { csvRecord } from '../common/csv.js';
+import { checklistOf, EvidenceService } from '../evidence/evidence.service.js';
 import { toEvidenceView } from '../evidence/evidence.record.js';
 import { EvidenceRepository } from '../evidence/evidence.repository.js';
 import { EvidenceStorage } from '../evidence/storage/evidence-storage.js';
 import { AccessLogRepository } from './access-log.repository.js';
-import { csvField } from './audit-export.format.js';
 import { AuditRepository, type AuditEventView } from './audit.repository.js';
 import { assertMayIncludePersonalData } from './export-access.js';
 import { exportedBuyer } from './personal-data.js';
@@ -37,6 +37,7 @@ export class DossierService {
     private readonly cases: CaseRepository,
     private readonly audit: AuditRepository,
     private readonly evidence: EvidenceRepository,
+    private readonly evidenceService: EvidenceService,
     private readonly storage: EvidenceStorage,
     private readonly accessLog: AccessLogRepository,
     private readonly clock: Clock,
@@ -50,6 +51,9 @@ export class DossierService {
       if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
       const timeline = await this.audit.timeline(tx, principal.shopId, caseId);
       const evidence = await this.evidence.listForCase(tx, principal.shopId, caseId);
+      // A file the store has lost is answered as a problem before the ZIP starts (and before the access log
+      // records a dossier that was never handed out); one lost while the ZIP streams still cuts it off.
+      await this.evidenceService.assertBlobsStored(evidence);
       const generatedAt = this.clock.now();
       await this.accessLog.record(tx, principal.shopId, {
         at: generatedAt,
@@ -149,10 +153,8 @@ class HashCheck extends Transform {
 const CSV_COLUMNS = ['seq', 'at', 'type', 'actorKind', 'actorId', 'fromState', 'toState', 'payload', 'prevHash', 'hash'];
 
 function timelineToCsv(timeline: AuditEventView[]): string {
-  const lines = timeline.map((e) =>
-    [e.seq, e.at, e.type, e.actor.kind, e.actor.id, e.fromState, e.toState, JSON.stringify(e.payload), e.prevHash, e.hash].map(csvField).join(','),
-  );
-  return [CSV_COLUMNS.join(','), ...lines].map((line) => `${line}\r\n`).join('');
+  const lines = timeline.map((e) => csvRecord([e.seq, e.at, e.type, e.actor.kind, e.actor.id, e.fromState, e.toState, JSON.stringify(e.payload), e.prevHash, e.hash]));
+  return [csvRecord(CSV_COLUMNS), ...lines].join('');
 }
 
 function safeName(name: string): string {

@@ -12,6 +12,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { allowedTargetsProblems } from '../webhooks/webhook-targets.js';
 
 export const EVIDENCE_STORAGES = ['local', 's3'] as const;
 export type EvidenceStorageKind = (typeof EVIDENCE_STORAGES)[number];
@@ -167,6 +168,32 @@ export class Environment {
   @Max(3600)
   WEBHOOK_RETRY_BASE_SECONDS = 10;
 
+  /**
+   * Webhook targets on a private network (CIDRs, host names, `*.sub.domain`), or `none`. `auto`: loopback
+   * on the embedded database (the README's local receiver), nothing with DATABASE_URL. See WebhookTargetPolicy.
+   */
+  @IsString()
+  WEBHOOK_ALLOWED_TARGETS = 'auto';
+
+  /** How long a replaced webhook secret keeps signing beside the new one. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 30)
+  WEBHOOK_SECRET_OVERLAP_HOURS = 24;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_RETENTION_DAYS = 30;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_FAILED_RETENTION_DAYS = 90;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)
@@ -219,6 +246,13 @@ export class Environment {
   @IsString()
   EVIDENCE_S3_PREFIX = 'evidence/';
 
+  /** How long a blob stored for an upload that was never recorded is kept before it is collected; longer than any upload takes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(24 * 90)
+  EVIDENCE_ORPHAN_GRACE_HOURS = 24;
+
   @Transform(toInt)
   @IsInt()
   @Min(100)
@@ -256,6 +290,10 @@ export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   }
   if (config.EVIDENCE_STORAGE === 's3' && !config.EVIDENCE_S3_BUCKET) {
     problems.push('EVIDENCE_S3_BUCKET is required with EVIDENCE_STORAGE=s3');
+  }
+  if (typeof config.WEBHOOK_ALLOWED_TARGETS === 'string') problems.push(...allowedTargetsProblems(config.WEBHOOK_ALLOWED_TARGETS));
+  if (config.WEBHOOK_FAILED_RETENTION_DAYS < config.WEBHOOK_RETENTION_DAYS) {
+    problems.push('WEBHOOK_FAILED_RETENTION_DAYS must be at least WEBHOOK_RETENTION_DAYS (failed messages are kept at least as long)');
   }
   if (Boolean(config.EVIDENCE_S3_ACCESS_KEY_ID) !== Boolean(config.EVIDENCE_S3_SECRET_ACCESS_KEY)) {
     problems.push('EVIDENCE_S3_ACCESS_KEY_ID and EVIDENCE_S3_SECRET_ACCESS_KEY go together');

@@ -13,4 +13,6 @@ export const EvidenceException = defineProblems('EvidenceException', {
   EVIDENCE_WINDOW_CLOSED: { status: 409, title: 'The evidence window has closed' },
   EVIDENCE_PACKAGE_EMPTY: { status: 422, title: 'Attach evidence before submitting the evidence package' },
   PERSONAL_DATA_AUDITORS_ONLY: { status: 403, title: 'Only auditors may export buyer personal data' },
+  // The server's fault and not passing: a retry will not bring the bytes back (hence not 503).
+  EVIDENCE_BLOB_MISSING: { status: 500, title: 'The evidence file is missing from the evidence store' },
 });

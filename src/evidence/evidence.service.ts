@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import type { FastifyRequest } from 'fastify';
@@ -17,13 +17,15 @@ import { Environment } from '../config/environment.js';
 import { Transactions, type Tx } from '../database/transactions.js';
 import { reasonByCode } from '../reasons/reason-catalog.js';
 import { judgeEvidenceType, sanitizeFilename } from './evidence-file-types.js';
-import { receiveUpload } from './evidence-receiver.js';
+import { EvidenceBlobsRepository } from './evidence-blobs.repository.js';
+import { receiveUpload, type ReceivedUpload } from './evidence-receiver.js';
+import { EvidenceUploadKeys, UploadKeyTakenOver } from './evidence-upload-keys.js';
 import { evidenceWindowMs, evidenceWindowOf } from './evidence-window.js';
 import { EvidenceException } from './evidence.problems.js';
 import { toEvidenceView, type EvidenceRecord, type EvidenceView } from './evidence.record.js';
 import { EvidenceRepository } from './evidence.repository.js';
 import { parseEvidenceFields } from './dto/evidence-fields.dto.js';
-import { EvidenceStorage } from './storage/evidence-storage.js';
+import { EvidenceBlobMissingError, EvidenceStorage } from './storage/evidence-storage.js';
 
 export interface EvidenceChecklistItem {
   kind: string;
@@ -34,6 +36,8 @@ export interface EvidenceChecklistItem {
 /** Evidence files of cases: upload, list, download, the reason's checklist and the submitted package. */
 @Injectable()
 export class EvidenceService {
+  private readonly logger = new Logger(EvidenceService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
@@ -41,6 +45,8 @@ export class EvidenceService {
     private readonly cases: CaseRepository,
     private readonly evidence: EvidenceRepository,
     private readonly storage: EvidenceStorage,
+    private readonly blobs: EvidenceBlobsRepository,
+    private readonly uploadKeys: EvidenceUploadKeys,
     private readonly env: Environment,
     private readonly clock: Clock,
   ) {}
@@ -48,70 +54,99 @@ export class EvidenceService {
   /**
    * Receives the file into the spool (hash, size, type from the bytes), then moves it into the store and
    * records it with its EVIDENCE_ADDED audit event in one transaction under the case lock. Every refusal
-   * before that leaves nothing behind.
+   * before the store leaves nothing behind; bytes stored for an upload refused after that are collected
+   * by EvidenceOrphanCollector. With an `Idempotency-Key`, a retry of a recorded upload answers the
+   * recorded evidence again (`replayed`) without recording it twice.
    */
-  async upload(principal: ShopPrincipal, caseId: string, request: FastifyRequest): Promise<EvidenceView> {
-    const manager = this.dataSource.manager;
+  async upload(principal: ShopPrincipal, caseId: string, request: FastifyRequest): Promise<{ view: EvidenceView; replayed: boolean }> {
+    const key = this.uploadKeys.keyOf(request);
     // Another shop's or an unknown case is refused before a byte is read.
-    const preview = await this.cases.loadWithContext(manager, principal.shopId, caseId, false);
+    const preview = await this.cases.loadWithContext(this.dataSource.manager, principal.shopId, caseId, false);
     if (!preview) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
     const upload = await receiveUpload(request, this.storage.spoolDir, this.env.EVIDENCE_MAX_BYTES);
     try {
-      const fields = parseEvidenceFields(upload.fields);
-      const verdict = judgeEvidenceType(upload.file.detectedType, upload.file.isText, sanitizeFilename(upload.file.originalName));
-      if (!verdict.ok) {
-        throw new EvidenceException(
-          verdict.code,
-          verdict.code === 'EVIDENCE_TYPE_MISMATCH'
-            ? `The file is ${verdict.detectedType} but is named ${verdict.extension}.`
-            : `Detected type: ${verdict.detectedType ?? 'unknown binary'}.`,
-          verdict.code === 'EVIDENCE_TYPE_MISMATCH' ? { detectedType: verdict.detectedType, extension: verdict.extension } : { detectedType: verdict.detectedType },
-        );
+      if (key === undefined) return { view: await this.record(principal, caseId, preview, upload), replayed: false };
+      const claim = { key, fingerprint: this.uploadKeys.fingerprintOf(caseId, upload) };
+      // Before any check of the case: a retry gets the recorded upload even if the window has closed since.
+      const recorded = await this.uploadKeys.claim(principal.shopId, claim.key, claim.fingerprint);
+      if (recorded) return { view: recorded, replayed: true };
+      try {
+        return { view: await this.record(principal, caseId, preview, upload, claim), replayed: false };
+      } catch (error) {
+        if (error instanceof UploadKeyTakenOver) return { view: await this.uploadKeys.recorded(principal.shopId, key), replayed: true };
+        await this.uploadKeys.release(principal.shopId, key);
+        throw error;
       }
-      const checkWindow = async (tx: Tx, loaded: CaseWithContext) => {
-        if (fields.party === 'merchant') await this.assertWindowOpen(tx, loaded);
-      };
-      // Checked before the bytes go into the store (against the case as it was before the upload), and again under the lock.
-      await checkWindow(manager, preview);
-
-      await this.storage.put({ path: upload.file.path, sha256: upload.file.sha256, size: upload.file.size, contentType: verdict.contentType });
-      const actor = actorOf(principal) as Actor;
-      return await this.transactions.run(async (tx) => {
-        const record: EvidenceRecord = {
-          id: randomUUID(),
-          shopId: principal.shopId,
-          caseId,
-          party: fields.party,
-          kind: fields.kind,
-          note: fields.note ?? null,
-          filename: verdict.filename,
-          contentType: verdict.contentType,
-          size: upload.file.size,
-          sha256: upload.file.sha256,
-          uploadedBy: actor,
-          uploadedAt: this.clock.now(),
-          auditSeq: 0,
-          submittedAt: null,
-        };
-        const event = {
-          type: 'EVIDENCE_ADDED',
-          evidenceId: record.id,
-          sha256: record.sha256,
-          size: record.size,
-          contentType: record.contentType,
-          filename: record.filename,
-          party: record.party,
-          kind: record.kind,
-          note: record.note,
-        };
-        const recorded = await this.engine.recordIn(tx, { shopId: principal.shopId, caseId, event, actor }, (loaded) => checkWindow(tx, loaded));
-        const saved = { ...record, auditSeq: recorded.record.eventSeq };
-        await this.evidence.insert(tx, saved);
-        return toEvidenceView(saved);
-      });
     } finally {
       await upload.discard();
     }
+  }
+
+  private async record(
+    principal: ShopPrincipal,
+    caseId: string,
+    preview: CaseWithContext,
+    upload: ReceivedUpload,
+    claim?: { key: string; fingerprint: string },
+  ): Promise<EvidenceView> {
+    const fields = parseEvidenceFields(upload.fields);
+    const verdict = judgeEvidenceType(upload.file.detectedType, upload.file.isText, sanitizeFilename(upload.file.originalName));
+    if (!verdict.ok) {
+      throw new EvidenceException(
+        verdict.code,
+        verdict.code === 'EVIDENCE_TYPE_MISMATCH'
+          ? `The file is ${verdict.detectedType} but is named ${verdict.extension}.`
+          : `Detected type: ${verdict.detectedType ?? 'unknown binary'}.`,
+        verdict.code === 'EVIDENCE_TYPE_MISMATCH' ? { detectedType: verdict.detectedType, extension: verdict.extension } : { detectedType: verdict.detectedType },
+      );
+    }
+    const checkWindow = async (tx: Tx, loaded: CaseWithContext) => {
+      if (fields.party === 'merchant') await this.assertWindowOpen(tx, loaded);
+    };
+    // Checked before the bytes go into the store (against the case as it was before the upload), and again under the lock.
+    await checkWindow(this.dataSource.manager, preview);
+
+    const blobUpload = await this.blobs.begin(upload.file.sha256, this.clock.now());
+    await this.storage.put({ path: upload.file.path, sha256: upload.file.sha256, size: upload.file.size, contentType: verdict.contentType });
+    const actor = actorOf(principal) as Actor;
+    return this.transactions.run(async (tx) => {
+      const record: EvidenceRecord = {
+        id: randomUUID(),
+        shopId: principal.shopId,
+        caseId,
+        party: fields.party,
+        kind: fields.kind,
+        note: fields.note ?? null,
+        filename: verdict.filename,
+        contentType: verdict.contentType,
+        size: upload.file.size,
+        sha256: upload.file.sha256,
+        uploadedBy: actor,
+        uploadedAt: this.clock.now(),
+        auditSeq: 0,
+        submittedAt: null,
+      };
+      const event = {
+        type: 'EVIDENCE_ADDED',
+        evidenceId: record.id,
+        sha256: record.sha256,
+        size: record.size,
+        contentType: record.contentType,
+        filename: record.filename,
+        party: record.party,
+        kind: record.kind,
+        note: record.note,
+      };
+      const recorded = await this.engine.recordIn(tx, { shopId: principal.shopId, caseId, event, actor }, (loaded) => checkWindow(tx, loaded));
+      const saved = { ...record, auditSeq: recorded.record.eventSeq };
+      await this.evidence.insert(tx, saved);
+      if (!(await this.blobs.finish(tx, blobUpload))) {
+        throw new Error(`evidence upload ${blobUpload} outlived EVIDENCE_ORPHAN_GRACE_HOURS; its blob may have been collected`);
+      }
+      const view = toEvidenceView(saved);
+      if (claim) await this.uploadKeys.complete(tx, principal.shopId, claim.key, claim.fingerprint, view);
+      return view;
+    });
   }
 
   async list(principal: ShopPrincipal, caseId: string) {
@@ -132,7 +167,34 @@ export class EvidenceService {
   async content(principal: ShopPrincipal, caseId: string, evidenceId: string): Promise<{ record: EvidenceRecord; stream: Readable }> {
     const record = await this.evidence.find(this.dataSource.manager, principal.shopId, caseId, evidenceId);
     if (!record) throw new EvidenceException('EVIDENCE_NOT_FOUND', `No evidence ${evidenceId} on case ${caseId}.`);
-    return { record, stream: await this.storage.open(record.sha256) };
+    try {
+      return { record, stream: await this.storage.open(record.sha256) };
+    } catch (error) {
+      if (error instanceof EvidenceBlobMissingError) throw this.blobMissing([record]);
+      throw error;
+    }
+  }
+
+  /** Refuses (EVIDENCE_BLOB_MISSING) when the store lacks the bytes of any of these files. */
+  async assertBlobsStored(records: EvidenceRecord[]): Promise<void> {
+    const stored = await Promise.all(records.map((r) => this.storage.has(r.sha256)));
+    const missing = records.filter((_, i) => !stored[i]);
+    if (missing.length > 0) throw this.blobMissing(missing);
+  }
+
+  /**
+   * The problem for evidence whose bytes the store no longer has, logged as the error it is: the
+   * record and its audit event promise bytes that someone must restore from a backup.
+   */
+  private blobMissing(records: EvidenceRecord[]): InstanceType<typeof EvidenceException> {
+    const missing = records.map((r) => ({ evidenceId: r.id, sha256: r.sha256 }));
+    const [{ shopId, caseId }] = records;
+    this.logger.error({ shopId, caseId, missing }, 'evidence blob missing from the store');
+    return new EvidenceException(
+      'EVIDENCE_BLOB_MISSING',
+      `The store has no bytes for evidence ${missing.map((m) => m.evidenceId).join(', ')} of case ${caseId}; restore the blob${missing.length > 1 ? 's' : ''} by sha256.`,
+      { missing },
+    );
   }
 
   /** What the case view shows about evidence: how many, the checklist, when the package went in. */

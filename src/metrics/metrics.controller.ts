@@ -5,23 +5,31 @@ import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js
 import type { ShopPrincipal } from '../common/auth/principal.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
 import { UuidParam } from '../common/uuid-param.js';
-import { PaidOrdersDto, PeriodQueryDto, RatingDto, TimeseriesQueryDto } from './dto/metrics.dto.js';
+import { UTF8_BOM } from '../common/csv.js';
+import { PaidOrdersDto, PeriodCsvQueryDto, PeriodQueryDto, RatingDto, TimeseriesQueryDto } from './dto/metrics.dto.js';
 import { agentsCsv, summaryCsv, timeseriesCsv, wantsCsv } from './metrics.csv.js';
 import { MetricsService } from './metrics.service.js';
 
-/** Answers CSV instead of JSON when the client asks for it (`Accept: text/csv`). */
-function negotiate<T extends object>(accept: string | undefined, reply: FastifyReply, result: T, csv: (result: T) => string, name: string): T | string {
+/** Answers CSV instead of JSON when the client asks for it (`Accept: text/csv`), after a UTF-8 BOM with `bom=true`. */
+function negotiate<T extends object>(
+  accept: string | undefined,
+  query: PeriodCsvQueryDto,
+  reply: FastifyReply,
+  result: T,
+  csv: (result: T) => string,
+  name: string,
+): T | string {
   reply.header('vary', 'Accept');
   if (!wantsCsv(accept)) return result;
   reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
-  return csv(result);
+  return query.bom ? UTF8_BOM + csv(result) : csv(result);
 }
 
 const CALLERS = ['integration', ...ANY_AGENT] as const;
 
 /** JSON by default, CSV with `Accept: text/csv`. */
 const JSON_OR_CSV = ApiOkResponse({
-  description: 'JSON, or CSV when the request says `Accept: text/csv`',
+  description: 'JSON, or CSV when the request says `Accept: text/csv` (with a UTF-8 BOM when `bom=true`)',
   content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } },
 });
 
@@ -40,9 +48,9 @@ export class MetricsController {
       'outcomes, the quality refund rate, the 30-day intervention rate and volume, recodes from quality to non-quality, satisfaction ' +
       'and the gold-team thresholds. `from`/`to` are days in the shop’s time zone, both inclusive (default: the last 30 days).',
   })
-  async summary(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async summary(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodCsvQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.metrics.summary(caller, query);
-    return negotiate(accept, reply, result, summaryCsv, `metrics-summary-${result.period.from}-${result.period.to}`);
+    return negotiate(accept, query, reply, result, summaryCsv, `metrics-summary-${result.period.from}-${result.period.to}`);
   }
 
   @Get('timeseries')
@@ -51,16 +59,16 @@ export class MetricsController {
   @ApiOperation({ summary: 'One metric per shop day over a period (zeros on empty days); the 30-day intervention metrics roll over the 30 days ending on each day' })
   async timeseries(@ShopCaller() caller: ShopPrincipal, @Query() query: TimeseriesQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.metrics.timeseries(caller, query);
-    return negotiate(accept, reply, result, timeseriesCsv, `metrics-${result.metric}-${result.from}-${result.to}`);
+    return negotiate(accept, query, reply, result, timeseriesCsv, `metrics-${result.metric}-${result.from}-${result.to}`);
   }
 
   @Get('agents')
   @Allow(...CALLERS)
   @JSON_OR_CSV
   @ApiOperation({ summary: 'Per agent: cases handled in the period, open and overdue now, median first response, satisfaction' })
-  async agents(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async agents(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodCsvQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.metrics.agents(caller, query);
-    return negotiate(accept, reply, result, agentsCsv, `metrics-agents-${result.period.from}-${result.period.to}`);
+    return negotiate(accept, query, reply, result, agentsCsv, `metrics-agents-${result.period.from}-${result.period.to}`);
   }
 
   @Get('paid-orders')

@@ -28,4 +28,10 @@ describe('metrics CSV', () => {
     });
     expect(csv.split('\r\n')[1]).toBe(`a1,"'=HYPERLINK(""x"")",agent,true,1,2,0,1,1,60,0,0,0`);
   });
+
+  it('should write negative figures as numbers and neutralise text leaves that start like a formula', () => {
+    expect(summaryCsv({ delta: -100, share: -0.5, label: '-1+2', note: '@x', plain: '-42' })).toBe(
+      `metric,value\r\ndelta,-100\r\nshare,-0.5\r\nlabel,"'-1+2"\r\nnote,"'@x"\r\nplain,-42\r\n`,
+    );
+  });
 });

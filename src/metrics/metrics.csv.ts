@@ -1,27 +1,16 @@
-import { csvField } from '../audit/audit-export.format.js';
+import { csvRecord, type CsvValue } from '../common/csv.js';
 
-/** Text typed by people (display names) may start like a spreadsheet formula; such a cell is quoted as text. */
-function textField(value: string): string {
-  return csvField(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
-}
-
-function valueField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return textField(String(value));
-}
-
-function lines(rows: string[][]): string {
-  return rows.map((row) => row.join(',')).join('\r\n') + '\r\n';
+function lines(rows: CsvValue[][]): string {
+  return rows.map(csvRecord).join('');
 }
 
 /** Every leaf of the summary as `metric,value`, with dotted names, in the JSON's order. */
 export function summaryCsv(summary: object): string {
-  const rows: string[][] = [['metric', 'value']];
+  const rows: CsvValue[][] = [['metric', 'value']];
   const walk = (value: unknown, path: string) => {
     if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) walk(child, path ? `${path}.${key}` : key);
-    } else rows.push([csvField(path), valueField(value)]);
+    } else rows.push([path, value as CsvValue]);
   };
   walk(summary, '');
   return lines(rows);
@@ -30,7 +19,7 @@ export function summaryCsv(summary: object): string {
 export function timeseriesCsv(series: { metric: string; points: Array<{ date: string; value: number | null; n: number; basis?: string }> }): string {
   const withBasis = series.metric === 'qualityRefundRate';
   const header = withBasis ? ['date', 'value', 'n', 'basis'] : ['date', 'value', 'n'];
-  const rows = series.points.map((p) => [p.date, valueField(p.value), String(p.n), ...(withBasis ? [valueField(p.basis)] : [])]);
+  const rows = series.points.map((p): CsvValue[] => [p.date, p.value, p.n, ...(withBasis ? [p.basis] : [])]);
   return lines([header, ...rows]);
 }
 
@@ -52,10 +41,10 @@ export function agentsCsv(result: { agents: AgentFigures[] }): string {
     'agentId', 'displayName', 'role', 'active', 'handled', 'openNow', 'overdueNow', 'dueSoonNow',
     'firstResponses', 'firstResponseMedianSeconds', 'ratings', 'satisfied', 'satisfiedShare',
   ];
-  const rows = result.agents.map((a) => [
-    a.agentId, textField(a.displayName), a.role, String(a.active), String(a.handled), String(a.openNow), String(a.overdueNow),
-    String(a.dueSoonNow), String(a.firstResponse.count), valueField(a.firstResponse.medianSeconds), String(a.satisfaction.ratings),
-    String(a.satisfaction.satisfied), String(a.satisfaction.satisfiedShare),
+  const rows = result.agents.map((a): CsvValue[] => [
+    a.agentId, a.displayName, a.role, a.active, a.handled, a.openNow, a.overdueNow,
+    a.dueSoonNow, a.firstResponse.count, a.firstResponse.medianSeconds, a.satisfaction.ratings,
+    a.satisfaction.satisfied, a.satisfaction.satisfiedShare,
   ]);
   return lines([header, ...rows]);
 }

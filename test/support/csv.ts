@@ -77,3 +77,11 @@ export function csvObjects(text: string): { header: string[]; rows: Record<strin
   });
   return { header, rows };
 }
+
+/**
+ * Whether a spreadsheet would take the cell for a formula (OWASP "CSV Injection"): it starts with
+ * `=`, `+`, `-`, `@`, tab or CR and is not a plain decimal number such as `-100`.
+ */
+export function looksLikeFormula(cell: string): boolean {
+  return /^[=+\-@\t\r]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell);
+}

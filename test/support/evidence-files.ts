@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import type { EvidenceStorage, SpooledFile } from '../../src/evidence/storage/evidence-storage.js';
 
 /** Real file bytes built in memory, for upload tests that must pass a content sniffer. */
 
@@ -141,4 +142,33 @@ export function rawMultipart(parts: RawPart[]): { contentType: string; body: Buf
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { contentType: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(chunks) };
+}
+
+/**
+ * Runs every `put` of the store through `around` until the returned function is called: to do
+ * something while an upload's bytes go into the store (move the clock so the evidence window closes,
+ * hold the upload to race it). `around` calls `put` to store the bytes.
+ */
+export function aroundPut(storage: EvidenceStorage, around: (put: () => Promise<void>, file: SpooledFile) => Promise<void>): () => void {
+  const original = storage.put;
+  storage.put = (file: SpooledFile) => around(() => original.call(storage, file), file);
+  return () => {
+    storage.put = original;
+  };
+}
+
+/** A gate a test opens by hand, with a promise for when something first reached it. */
+export function gate(): { reached: Promise<void>; wait: () => Promise<void>; open: () => void } {
+  let arrive!: () => void;
+  let open!: () => void;
+  const reached = new Promise<void>((resolve) => (arrive = resolve));
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return {
+    reached,
+    wait: () => {
+      arrive();
+      return opened;
+    },
+    open,
+  };
 }

@@ -1,14 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsUUID, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsBoolean, IsIn, IsUUID, ValidateBy, type ValidationOptions } from 'class-validator';
+import { CsvBomQuery } from '../../common/csv.js';
 import { isTimestamp, IsTimestamp } from '../../common/is-timestamp.js';
 import type { ExportFormat } from '../audit-export.format.js';
+import { OptionalField } from '../../common/optional-field.js';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class PersonalDataQueryDto {
   @ApiPropertyOptional({ default: false, description: 'Auditors only: buyer phone and address unmasked. The request is recorded in the access log.' })
-  @IsOptional()
+  @OptionalField()
   @Transform(toBoolean)
   @IsBoolean({ message: 'includePersonalData must be true or false' })
   includePersonalData: boolean = false;
@@ -25,14 +27,17 @@ export class ExportQueryDto extends PersonalDataQueryDto {
   to: string;
 
   @ApiPropertyOptional({ enum: ['csv', 'ndjson'], default: 'csv' })
-  @IsOptional()
+  @OptionalField()
   @IsIn(['csv', 'ndjson'])
   format: ExportFormat = 'csv';
+
+  @CsvBomQuery('CSV only (ignored for NDJSON): with `true`, the file starts with a UTF-8 byte order mark (EF BB BF), so that Excel and WPS open Chinese text correctly.')
+  bom: boolean = false;
 }
 
 export class VerifyQueryDto {
   @ApiPropertyOptional({ description: 'Verify this case only; omit for every case of the shop' })
-  @IsOptional()
+  @OptionalField()
   @IsUUID('all', { message: 'caseId must be a UUID' })
   caseId?: string;
 }

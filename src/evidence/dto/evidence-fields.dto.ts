@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
-import { IsIn, IsOptional, IsString, MaxLength, validateSync } from 'class-validator';
+import { IsIn, IsString, MaxLength, validateSync } from 'class-validator';
 import { assertStorableJson, flattenValidationErrors, ValidationProblem } from '../../common/problem/validation.js';
 import { EVIDENCE_KINDS, type EvidenceKind } from '../../reasons/reason.types.js';
 import { EVIDENCE_PARTIES, type EvidenceParty } from '../evidence.record.js';
+import { OptionalField } from '../../common/optional-field.js';
 
 /** The form fields sent with an evidence file. */
 export class EvidenceFieldsDto {
@@ -16,7 +17,7 @@ export class EvidenceFieldsDto {
   kind: EvidenceKind;
 
   @ApiPropertyOptional({ maxLength: 2000 })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(2000)
   note?: string;

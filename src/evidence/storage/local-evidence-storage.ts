@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { link, mkdir, open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { assertSha256, EvidenceStorage, type SpooledFile } from './evidence-storage.js';
+import { assertSha256, EvidenceBlobMissingError, EvidenceStorage, type SpooledFile } from './evidence-storage.js';
 
 /** Evidence on the local disk: `<dir>/<sha[0:2]>/<sha[2:4]>/<sha256>`, spooled through `<dir>/.incoming`. */
 export class LocalEvidenceStorage extends EvidenceStorage {
@@ -44,8 +44,28 @@ export class LocalEvidenceStorage extends EvidenceStorage {
 
   async open(sha256: string): Promise<Readable> {
     const path = this.pathOf(sha256);
-    await stat(path);
+    try {
+      await stat(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new EvidenceBlobMissingError(sha256, { cause: error });
+      throw error;
+    }
     return createReadStream(path);
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    try {
+      await stat(this.pathOf(sha256));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
+  // The two folder levels stay: another hash may be linked into them at this moment.
+  async delete(sha256: string): Promise<void> {
+    await rm(this.pathOf(sha256), { force: true });
   }
 }
 

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { assertSha256, EvidenceStorage, type SpooledFile } from './evidence-storage.js';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { assertSha256, EvidenceBlobMissingError, EvidenceStorage, type SpooledFile } from './evidence-storage.js';
 
 export interface S3EvidenceStorageOptions {
   bucket: string;
@@ -58,9 +58,24 @@ export class S3EvidenceStorage extends EvidenceStorage {
   }
 
   async open(sha256: string): Promise<Readable> {
-    const object = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(sha256) }));
+    let object;
+    try {
+      object = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(sha256) }));
+    } catch (error) {
+      if (isNotFound(error)) throw new EvidenceBlobMissingError(sha256, { cause: error });
+      throw error;
+    }
     if (!(object.Body instanceof Readable)) throw new Error(`S3 returned no stream for ${sha256}`);
     return object.Body;
+  }
+
+  has(sha256: string): Promise<boolean> {
+    return this.exists(this.keyOf(sha256));
+  }
+
+  // S3 answers a delete of a missing key with success, as the port asks.
+  async delete(sha256: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(sha256) }));
   }
 
   close(): void {
@@ -72,8 +87,12 @@ export class S3EvidenceStorage extends EvidenceStorage {
       await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
       return true;
     } catch (error) {
-      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return false;
+      if (isNotFound(error)) return false;
       throw error;
     }
   }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404;
 }

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { CsvBomQuery } from '../../common/csv.js';
 import { IsTimestamp } from '../../common/is-timestamp.js';
+import { OptionalField } from '../../common/optional-field.js';
 
 export const TIMESERIES_METRICS = [
   'opened',
@@ -26,28 +28,34 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** Shop calendar days, both inclusive; checked further (real dates, order, span) by resolvePeriod. */
 export class PeriodQueryDto {
   @ApiPropertyOptional({ example: '2026-11-01', description: 'First day (shop time zone), inclusive. Default: 29 days before `to`' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-11-30', description: 'Last day (shop time zone), inclusive. Default: today' })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   to?: string;
 }
 
-export class TimeseriesQueryDto extends PeriodQueryDto {
+/** A period of an endpoint that also answers CSV (`Accept: text/csv`). */
+export class PeriodCsvQueryDto extends PeriodQueryDto {
+  @CsvBomQuery('With `Accept: text/csv` only: `true` starts the CSV with a UTF-8 byte order mark (EF BB BF), so that Excel and WPS open Chinese text correctly.')
+  bom?: boolean;
+}
+
+export class TimeseriesQueryDto extends PeriodCsvQueryDto {
   @ApiProperty({ enum: TIMESERIES_METRICS })
   @IsIn(TIMESERIES_METRICS)
   metric!: TimeseriesMetric;
 
   @ApiPropertyOptional({ enum: ['day'], default: 'day' })
-  @IsOptional()
+  @OptionalField()
   @IsIn(['day'])
   interval?: 'day';
 
   @ApiPropertyOptional({ example: 'CNY', description: 'Currency of money metrics (default CNY)' })
-  @IsOptional()
+  @OptionalField()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as CNY' })
   currency?: string;
 }
@@ -80,12 +88,12 @@ export class RatingDto {
   rating!: 'satisfied' | 'neutral' | 'dissatisfied';
 
   @ApiPropertyOptional({ example: '2026-11-21T10:00:00Z', description: 'When the buyer rated (default: now). Metrics count a rating when it is reported.' })
-  @IsOptional()
+  @OptionalField()
   @IsTimestamp()
   ratedAt?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(500)
   comment?: string;

@@ -5,9 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
-import { assignRequestId, createRootLogger, logRequests, REQUEST_ID_HEADER } from './common/logging.js';
+import { assignRequestId, createRootLogger, logRequests, NestPinoLogger, REQUEST_ID_HEADER } from './common/logging.js';
 import { useJsonBodyParser } from './common/problem/json-body.js';
 import { createValidationPipe } from './common/problem/validation.js';
 import { sendProblem } from './common/problem/problem-details.filter.js';
@@ -28,7 +27,7 @@ export async function createApp(input: Omit<AppOptions, 'logger'> & { logger?: A
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new NestPinoLogger(options.logger));
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();

@@ -1,7 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AgentsModule } from './agents/agents.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -14,7 +13,6 @@ import { AuthGuard } from './common/auth/auth.guard.js';
 import { Clock } from './common/clock/clock.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
-import { loggerModuleOptions } from './common/logging.js';
 import type { Logger as PinoLogger } from 'pino';
 import { Environment } from './config/environment.js';
 import { dataSourceOptions } from './database/data-source-options.js';
@@ -59,7 +57,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         RuntimeModule.register(options),
-        LoggerModule.forRoot(loggerModuleOptions(options.logger)),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             ...dataSourceOptions({ url: options.databaseUrl, poolSize: env.DB_POOL_SIZE }),
@@ -69,7 +66,19 @@ export class AppModule {
           }),
           dataSourceFactory: async (dsOptions) => {
             const dataSource = await new DataSource(dsOptions as DataSourceOptions).initialize();
-            if (env.MIGRATIONS_RUN) await runMigrationsUnderLock(dataSource);
+            const log = options.logger.child({ component: 'database' });
+            const [{ version }] = await dataSource.query(`SELECT current_setting('server_version') AS version`);
+            log.info(`database ready: PostgreSQL ${version}, database ${dataSource.driver.database}`);
+            if (env.MIGRATIONS_RUN) {
+              const applied = await runMigrationsUnderLock(dataSource);
+              log.info(
+                applied.length > 0
+                  ? `migrations applied: ${applied.join(', ')}`
+                  : `migrations: none pending (${dataSource.migrations.length} already applied)`,
+              );
+            } else {
+              log.info('migrations: not run (MIGRATIONS_RUN=false)');
+            }
             return dataSource;
           },
         }),

@@ -5,6 +5,7 @@ import { createRootLogger } from './common/logging.js';
 import { resolveAdminToken } from './config/admin-token.loader.js';
 import { ConfigValidationError, loadEnvironment, type Environment } from './config/environment.js';
 import { createDatabaseIfMissing } from './database/database-admin.js';
+import { EmbeddedPostgresError } from './database/embedded-postgres.error.js';
 
 import { EMBEDDED_DATABASE } from './database/cli-runtime.js';
 
@@ -25,14 +26,25 @@ async function main(): Promise<void> {
   let databaseUrl = env.DATABASE_URL;
   let stopDatabase = async () => undefined as void;
   if (!databaseUrl) {
-    // Loaded only for the embedded default: the package installs process-exit hooks on import.
+    // Loaded only for the embedded default: nothing of it is needed with DATABASE_URL.
     const { startEmbeddedPostgres } = await import('./database/embedded-postgres.launcher.js');
     log.info({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT }, 'starting embedded PostgreSQL');
-    const embedded = await startEmbeddedPostgres({
-      dataDir: env.DATA_DIR,
-      port: env.EMBEDDED_PG_PORT,
-      onLog: (message) => log.debug({ postgres: message }),
-    });
+    let embedded;
+    try {
+      embedded = await startEmbeddedPostgres({
+        dataDir: env.DATA_DIR,
+        port: env.EMBEDDED_PG_PORT,
+        onLog: (message) => log.debug({ postgres: message }),
+        onNotice: (level, message) => log[level](message),
+      });
+    } catch (error) {
+      // Something the operator can fix (folder held, port taken, folder out of reach): one line, no stack.
+      if (error instanceof EmbeddedPostgresError) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(1);
+      }
+      throw error;
+    }
     await createDatabaseIfMissing(embedded.adminUrl, EMBEDDED_DATABASE);
     databaseUrl = embedded.urlFor(EMBEDDED_DATABASE);
     stopDatabase = embedded.stop;

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
+import { parse as parseDisposition } from 'content-disposition';
 import pg from 'pg';
 import { openCase, send, type TimelineEntry } from './support/cases.js';
 import { csvObjects, parseCsv } from './support/csv.js';
@@ -313,7 +314,7 @@ describe('audit: chain verification, dossier, export and access log', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/zip/);
       expect(res.headers['content-disposition']).toMatch(/^attachment;/);
-      expect(res.headers['content-disposition']).toContain(`filename="dossier-${platformCaseId}.zip"`);
+      expect(parseDisposition(res.headers['content-disposition']).parameters.filename).toBe(`dossier-${platformCaseId}.zip`);
 
       const entries = await unzip(res.body as Buffer);
       expect(entries.has('manifest.json')).toBe(true);
@@ -439,7 +440,7 @@ describe('audit: chain verification, dossier, export and access log', () => {
       const unnamed = await openCase(t, d.key);
       const unnamedRes = await t.http.get(`/v1/cases/${unnamed.id}/dossier`).set(bearer(d.agent.token)).buffer(true).parse(binaryParser);
       expect(unnamedRes.status).toBe(200);
-      expect(unnamedRes.headers['content-disposition']).toContain(`filename="dossier-${unnamed.id}.zip"`);
+      expect(parseDisposition(unnamedRes.headers['content-disposition']).parameters.filename).toBe(`dossier-${unnamed.id}.zip`);
       // The other shop's log does not show this shop's downloads.
       const otherLog = await t.http.get('/v1/audit/access-log').set(bearer(other.auditor.token));
       expect(otherLog.status).toBe(200);

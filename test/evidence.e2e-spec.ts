@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import canonicalize from 'canonicalize';
+import { parse as parseDisposition } from 'content-disposition';
 import { reasonByCode } from '../src/reasons/reason-catalog.js';
 import { openCase, send, sweeperOf, type TimelineEntry } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type AgentFixture, type ShopFixture } from './support/fixtures.js';
@@ -205,7 +206,7 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
         expect(res.headers['content-type']).toMatch(new RegExp(`^${type.replace('/', '\\/')}(;|$)`));
         expect(res.headers['content-length']).toBe(String(bytes.length));
         expect(res.headers['content-disposition']).toMatch(/^attachment;/);
-        expect(res.headers['content-disposition']).toContain(`filename="${view.filename}"`);
+        expect(parseDisposition(res.headers['content-disposition']).parameters.filename).toBe(view.filename);
         expect(res.headers.etag).toBe(`"${digest(bytes)}"`);
         expect(res.headers['x-content-type-options']).toBe('nosniff'); // README: downloads are never sniffed
       }

@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -10,6 +9,7 @@ import { assignRequestId, createRootLogger, logRequests, NestPinoLogger, REQUEST
 import { useJsonBodyParser } from './common/problem/json-body.js';
 import { createValidationPipe } from './common/problem/validation.js';
 import { sendProblem } from './common/problem/problem-details.filter.js';
+import { registerSecurityHeaders } from './common/security-headers.js';
 
 const routerLogger = new NestLogger('Router');
 
@@ -37,11 +37,7 @@ export async function createApp(input: Omit<AppOptions, 'logger'> & { logger?: A
   logRequests(fastify, options.logger);
   useJsonBodyParser(app, options.env.BODY_LIMIT_BYTES);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
-    },
-  });
+  await registerSecurityHeaders(app);
   // Limits are set per upload (see receiveUpload); files are streamed, never buffered whole.
   await app.register(multipart, { limits: { fileSize: options.env.EVIDENCE_MAX_BYTES, files: 1 } });
   app.useGlobalPipes(createValidationPipe());

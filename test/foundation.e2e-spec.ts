@@ -122,6 +122,8 @@ describe('service foundation', () => {
       const res = await t.http.get('/health/live');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      // Over plain HTTP (a LAN address) an https upgrade would blank /docs and the console.
+      expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
       expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     });
   });

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock/clock.js';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { Environment } from '../config/environment.js';
 import { Transactions } from '../database/transactions.js';
 import { EvidenceBlobsRepository } from './evidence-blobs.repository.js';
@@ -26,8 +27,7 @@ export interface OrphanCollection {
 @Injectable()
 export class EvidenceOrphanCollector implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EvidenceOrphanCollector.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task = new PeriodicTask('evidence orphan collection', COLLECT_EVERY_MS, () => this.collect(), this.logger);
 
   constructor(
     private readonly transactions: Transactions,
@@ -38,15 +38,11 @@ export class EvidenceOrphanCollector implements OnApplicationBootstrap, OnApplic
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running = this.collect().catch((error: unknown) => this.logger.error({ err: error }, 'evidence orphan collection failed'));
-    }, COLLECT_EVERY_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Collects batches until no abandoned upload is left (or another instance is collecting). */

@@ -2,18 +2,12 @@ import { Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import type { FastifyRequest } from 'fastify';
 import { sha256Hex } from '../common/auth/secrets.js';
-import { Clock } from '../common/clock/clock.js';
 import { IdempotencyException } from '../common/idempotency/idempotency.problems.js';
 import { IdempotencyRepository } from '../common/idempotency/idempotency.repository.js';
-import { IDEMPOTENCY_KEY_HEADER } from '../common/idempotency/idempotent.decorator.js';
-import { Environment } from '../config/environment.js';
+import { IdempotencyKeys } from '../common/idempotency/idempotency-keys.js';
 import type { Tx } from '../database/transactions.js';
 import type { ReceivedUpload } from './evidence-receiver.js';
 import type { EvidenceView } from './evidence.record.js';
-
-// As for JSON calls (IdempotencyInterceptor).
-const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
-const POLL_MS = 25;
 
 /** The upload was recorded by another attempt under the same key (it took over our expired lease). */
 export class UploadKeyTakenOver extends Error {}
@@ -31,18 +25,12 @@ export class UploadKeyTakenOver extends Error {}
 export class EvidenceUploadKeys {
   constructor(
     private readonly keys: IdempotencyRepository,
-    private readonly clock: Clock,
-    private readonly env: Environment,
+    private readonly idempotency: IdempotencyKeys,
   ) {}
 
   /** The request's key, checked before a byte of the upload is read; undefined without one. */
   keyOf(request: FastifyRequest): string | undefined {
-    const key = request.headers[IDEMPOTENCY_KEY_HEADER];
-    if (key === undefined) return undefined;
-    if (typeof key !== 'string' || !KEY_FORMAT.test(key)) {
-      throw new IdempotencyException('IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1 to 255 visible ASCII characters.');
-    }
-    return key;
+    return this.idempotency.keyOf(request);
   }
 
   fingerprintOf(caseId: string, upload: ReceivedUpload): string {
@@ -55,27 +43,8 @@ export class EvidenceUploadKeys {
    * in flight after IDEMPOTENCY_WAIT_MS (409).
    */
   async claim(shopId: string, key: string, fingerprint: string): Promise<EvidenceView | null> {
-    const deadline = Date.now() + this.env.IDEMPOTENCY_WAIT_MS;
-    for (;;) {
-      const now = this.clock.now();
-      const claim = await this.keys.claim(
-        shopId,
-        key,
-        fingerprint,
-        now,
-        new Date(now.getTime() + this.env.IDEMPOTENCY_LEASE_SECONDS * 1000),
-        new Date(now.getTime() + this.env.IDEMPOTENCY_TTL_HOURS * 3_600_000),
-      );
-      if (claim.kind === 'claimed') return null;
-      if (claim.fingerprint && claim.fingerprint !== fingerprint) {
-        throw new IdempotencyException('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request (another file, case or fields).');
-      }
-      if (claim.kind === 'completed') return claim.response.body as EvidenceView;
-      if (Date.now() >= deadline) {
-        throw new IdempotencyException('IDEMPOTENCY_KEY_IN_FLIGHT', 'An upload with this Idempotency-Key is still being processed; retry later.');
-      }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
+    const stored = await this.idempotency.claim(shopId, key, fingerprint);
+    return stored ? (stored.body as EvidenceView) : null;
   }
 
   /**
@@ -83,12 +52,9 @@ export class EvidenceUploadKeys {
    * UploadKeyTakenOver when the key is no longer in flight: another attempt recorded the upload.
    */
   async complete(tx: Tx, shopId: string, key: string, fingerprint: string, view: EvidenceView): Promise<void> {
-    const [, count]: [unknown, number] = await tx.query(
-      `UPDATE idempotency_keys SET state = 'completed', response_status = 201, response_body = $4
-        WHERE shop_id = $1 AND key = $2 AND fingerprint = $3 AND state = 'in_flight'`,
-      [shopId, key, fingerprint, JSON.stringify(view)],
-    );
-    if (count !== 1) throw new UploadKeyTakenOver(`Idempotency-Key ${key} was completed by another attempt`);
+    if (!(await this.keys.completeIn(tx, shopId, key, fingerprint, { status: 201, body: view }))) {
+      throw new UploadKeyTakenOver(`Idempotency-Key ${key} was completed by another attempt`);
+    }
   }
 
   /** After UploadKeyTakenOver: the evidence the other attempt recorded. */

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Clock } from '../common/clock/clock.js';
+import { PeriodicTask } from '../common/periodic-task.js';
 import { Environment } from '../config/environment.js';
 
 export interface PurgeResult {
@@ -28,9 +29,15 @@ export const PURGE_BATCH = 1000;
 @Injectable()
 export class WebhookRetention implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookRetention.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly task = new PeriodicTask(
+    'webhook purge',
+    PURGE_INTERVAL_MS,
+    async () => {
+      const result = await this.purge();
+      if (result.delivered + result.failed > 0) this.logger.log(result, 'purged webhook messages past retention');
+    },
+    this.logger,
+  );
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -39,13 +46,11 @@ export class WebhookRetention implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.env.WEBHOOK_DISPATCHER_ENABLED) this.schedule(PURGE_INTERVAL_MS / 10);
+    if (this.env.WEBHOOK_DISPATCHER_ENABLED) this.task.start(PURGE_INTERVAL_MS / 10);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Purges everything past retention as of the clock's now, one batch at a time, until none is left. */
@@ -58,7 +63,7 @@ export class WebhookRetention implements OnApplicationBootstrap, OnApplicationSh
       for (;;) {
         const purged = await this.purgeBatch(status, cutoff, batchSize);
         result[status] += purged;
-        if (purged < batchSize || this.stopped) break;
+        if (purged < batchSize || this.task.isStopped) break;
       }
     }
     return result;
@@ -79,18 +84,5 @@ export class WebhookRetention implements OnApplicationBootstrap, OnApplicationSh
       [cutoff, limit],
     );
     return count;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.purge()
-        .then((result) => {
-          if (result.delivered + result.failed > 0) this.logger.log(result, 'purged webhook messages past retention');
-        })
-        .catch((error: unknown) => this.logger.error({ err: error }, 'webhook purge failed'))
-        .finally(() => this.schedule(PURGE_INTERVAL_MS));
-    }, delay);
-    this.timer.unref();
   }
 }

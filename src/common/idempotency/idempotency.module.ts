@@ -1,7 +1,9 @@
 import { Global, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Clock } from '../clock/clock.js';
+import { PeriodicTask } from '../periodic-task.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { IdempotencyKeys } from './idempotency-keys.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
 const PURGE_EVERY_MS = 15 * 60_000;
@@ -9,8 +11,7 @@ const PURGE_EVERY_MS = 15 * 60_000;
 /** Deletes idempotency keys past their retention (IDEMPOTENCY_TTL_HOURS), every 15 minutes. */
 @Injectable()
 export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(IdempotencyPurger.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly task = new PeriodicTask('idempotency key purge', PURGE_EVERY_MS, () => this.purge(), new Logger(IdempotencyPurger.name));
 
   constructor(
     private readonly keys: IdempotencyRepository,
@@ -18,14 +19,11 @@ export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.purge().catch((error: unknown) => this.logger.error({ err: error }, 'idempotency key purge failed'));
-    }, PURGE_EVERY_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   purge(): Promise<number> {
@@ -35,7 +33,7 @@ export class IdempotencyPurger implements OnApplicationBootstrap, OnApplicationS
 
 @Global()
 @Module({
-  providers: [IdempotencyRepository, IdempotencyPurger, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
-  exports: [IdempotencyRepository, IdempotencyPurger],
+  providers: [IdempotencyRepository, IdempotencyKeys, IdempotencyPurger, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  exports: [IdempotencyRepository, IdempotencyKeys, IdempotencyPurger],
 })
 export class IdempotencyModule {}

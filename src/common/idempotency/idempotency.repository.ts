@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { Tx } from '../../database/transactions.js';
 
 export interface StoredResponse {
   status: number;
@@ -54,6 +55,20 @@ export class IdempotencyRepository {
       `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4 WHERE shop_id = $1 AND key = $2`,
       [shopId, key, response.status, JSON.stringify(response.body ?? null)],
     );
+  }
+
+  /**
+   * Completes a claim inside the transaction that does the work, so the work and its stored response
+   * commit together. False when the claim is no longer this request's (another attempt took over an
+   * expired lease and completed it).
+   */
+  async completeIn(tx: Tx, shopId: string, key: string, fingerprint: string, response: StoredResponse): Promise<boolean> {
+    const [, count]: [unknown, number] = await tx.query(
+      `UPDATE idempotency_keys SET state = 'completed', response_status = $4, response_body = $5
+        WHERE shop_id = $1 AND key = $2 AND fingerprint = $3 AND state = 'in_flight'`,
+      [shopId, key, fingerprint, response.status, JSON.stringify(response.body ?? null)],
+    );
+    return count === 1;
   }
 
   /** Forgets a claim whose request failed unexpectedly, so that a retry runs it again. */

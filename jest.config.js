@@ -18,6 +18,8 @@ export default {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    // The console's pure logic (countdowns, money, keyboard rules, hash chain, guard offsets); screens are tested in the browser.
+    { ...common, displayName: 'console', testMatch: ['<rootDir>/console/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

@@ -1,0 +1,98 @@
+// The API's own view types: the console breaks at compile time when a view changes.
+import type { CaseView, DeadlineView } from '../../../src/cases/case.view';
+import type { QueueItem, SlaStatus } from '../../../src/queue/queue-item.view';
+import type { EvidenceView } from '../../../src/evidence/evidence.record';
+import type { AuditEventView } from '../../../src/audit/audit.repository';
+import type { CaseMachineDescription } from '../../../src/cases/machine/case-machine.describe';
+import type { ReasonDefinition } from '../../../src/reasons/reason.types';
+import type { AgentView } from '../../../src/agents/agent.view';
+import type { CaseType } from '../../../src/cases/machine/case.types';
+import type { Finding } from '../lib/guard-offsets';
+
+export type { CaseView, DeadlineView, QueueItem, SlaStatus, EvidenceView, AuditEventView, CaseMachineDescription, ReasonDefinition, AgentView, CaseType };
+
+export type Role = 'agent' | 'supervisor' | 'auditor';
+export type Presence = 'online' | 'away' | 'suspended';
+export type Platform = 'taobao' | 'tmall' | 'pinduoduo' | 'jd' | 'wechat' | 'other';
+
+export interface Bootstrap {
+  agent: { id: string; email: string; displayName: string; role: Role; presence: Presence; maxOpenCases: number | null; openCases: number };
+  shop: {
+    id: string;
+    slug: string;
+    name: string;
+    platform: Platform;
+    timezone: string;
+    policy: {
+      merchantResponseHours: number;
+      buyerReturnShippingDays: number;
+      merchantReceiptDays: number;
+      disputeEvidenceHours: number;
+      buyerEscalationDays: number;
+    };
+    distributionEnabled: boolean;
+  };
+  serverTime: string;
+  deadlineWarningLeadMinutes: number;
+  capabilities: Record<string, boolean>;
+}
+
+export interface SlaCounts {
+  overdue: number;
+  dueSoon: number;
+  ok: number;
+  total: number;
+}
+
+export interface QueueCounts {
+  mine: SlaCounts;
+  unassigned: SlaCounts;
+  autoApprove: { count: number; amount: number; currency: string };
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface EvidenceList {
+  items: EvidenceView[];
+  checklistReason: string;
+  checklist: Array<{ kind: string; provided: boolean; count: number }>;
+  submission: { submittedAt: string; packageSha256?: string; [key: string]: unknown } | null;
+}
+
+export interface ReasonsResponse {
+  reasons: ReasonDefinition[];
+  platformLabels: Record<string, Record<string, string>>;
+}
+
+export interface CannedReply {
+  id: string;
+  step: string;
+  caseType: CaseType | null;
+  title: string;
+  body: string;
+}
+
+export interface GuardAssessment {
+  platform?: string;
+  blocked: boolean;
+  findings: Finding[];
+}
+
+export interface RenderedReply extends GuardAssessment {
+  text: string;
+  unresolved: string[];
+}
+
+export interface CaseChanged {
+  caseId: string;
+  version: number;
+  type: string;
+  fromState: string | null;
+  toState: string;
+  at: string;
+  actor: { kind: string; id: string } | string;
+  assigneeId?: string | null;
+}

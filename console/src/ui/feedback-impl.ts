@@ -1,0 +1,1 @@
+export { message, notification, Modal } from 'antd';

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     env = loadEnvironment();
   } catch (error) {
     if (error instanceof ConfigValidationError) {
-      process.stderr.write(`${error.message}\nSee the configuration table in README.md.\n`);
+      process.stderr.write(`${error.message}\nEvery setting is described in docs/configuration.md.\n`);
       process.exit(1);
     }
     throw error;

@@ -35,7 +35,7 @@ const blankToUndefined = ({ value }: { value: unknown }) =>
 /**
  * Every environment variable the service reads. Validated once at boot: a bad or missing value stops
  * the start with one message listing every problem. Defaults are what a newcomer needs for
- * `npm start` on the embedded database. Keep the README's configuration table in step with this class.
+ * `npm start` on the embedded database. Keep docs/configuration.md in step with this class.
  */
 export class Environment {
   @Transform(toInt)
@@ -170,7 +170,7 @@ export class Environment {
 
   /**
    * Webhook targets on a private network (CIDRs, host names, `*.sub.domain`), or `none`. `auto`: loopback
-   * on the embedded database (the README's local receiver), nothing with DATABASE_URL. See WebhookTargetPolicy.
+   * on the embedded database (the docs' local receiver), nothing with DATABASE_URL. See WebhookTargetPolicy.
    */
   @IsString()
   WEBHOOK_ALLOWED_TARGETS = 'auto';
@@ -199,6 +199,35 @@ export class Environment {
   @Min(1)
   @Max(24 * 60)
   DEADLINE_WARNING_LEAD_MINUTES = 360;
+
+  /**
+   * Origins (`scheme://host[:port]`, comma-separated) allowed to send state-changing browser requests besides
+   * the service's own, e.g. the public origin when a proxy rewrites `Host`. See enableCsrfProtection.
+   */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value))
+  @IsString({ each: true })
+  @Matches(/^https?:\/\/[^/?#\s]+$/, { each: true, message: 'CSRF_TRUSTED_ORIGINS must list origins such as https://console.example.com' })
+  CSRF_TRUSTED_ORIGINS: string[] = [];
+
+  /** How often each shop's live-update reader (GET /v1/stream) reads the change feed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  STREAM_POLL_INTERVAL_MS = 1000;
+
+  /** How often an open live-update stream gets a comment line, so proxies and browsers keep it open. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(300_000)
+  STREAM_HEARTBEAT_MS = 20_000;
+
+  /** The built console served at `/`; `dist/console` beside the compiled service when unset. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  CONSOLE_DIR?: string;
 
   @IsIn(EVIDENCE_STORAGES, { message: `EVIDENCE_STORAGE must be one of ${EVIDENCE_STORAGES.join(', ')}` })
   EVIDENCE_STORAGE: EvidenceStorageKind = 'local';
@@ -278,7 +307,7 @@ export class ConfigValidationError extends Error {
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const known = Object.keys(new Environment());
   const raw: Record<string, unknown> = {};
-  const optional = ['DATABASE_URL', 'ADMIN_TOKEN', 'EVIDENCE_DIR', 'EVIDENCE_S3_BUCKET', 'EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY'];
+  const optional = ['DATABASE_URL', 'ADMIN_TOKEN', 'CONSOLE_DIR', 'EVIDENCE_DIR', 'EVIDENCE_S3_BUCKET', 'EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY'];
   for (const key of [...known, ...optional]) {
     if (env[key] !== undefined) raw[key] = env[key];
   }

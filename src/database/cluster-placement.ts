@@ -12,7 +12,7 @@ import { EmbeddedPostgresError } from './embedded-postgres.error.js';
 /**
  * Where a cluster goes when the service runs as root but the unprivileged `postgres` user that
  * PostgreSQL must run as cannot reach DATA_DIR (typically a project cloned into root's 0700 home):
- * `<this>/<first 16 hex of sha256(real DATA_DIR)>/pg`. Documented in README.md.
+ * `<this>/<first 16 hex of sha256(real DATA_DIR)>/pg`. Documented in docs/configuration.md.
  */
 export const SYSTEM_CLUSTER_ROOT = '/var/lib/aftersales-case-manager';
 

@@ -8,7 +8,7 @@ export type Resolver = (hostname: string) => Promise<Array<{ address: string; fa
 
 export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true });
 
-/** What `auto` means on the embedded database: the README's receiver on this machine works out of the box. */
+/** What `auto` means on the embedded database: the docs' receiver on this machine works out of the box. */
 export const EMBEDDED_ALLOWED_TARGETS = '127.0.0.0/8,::1';
 
 const HOST_PATTERN = /^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;

@@ -19,7 +19,7 @@ export interface GuardRule {
   severity: GuardSeverity;
   /** Shown to the agent: short Chinese, then English. */
   message: string;
-  /** For the README and the rules endpoint. */
+  /** For docs/agent-workbench.md and the rules endpoint. */
   description: string;
   /** Platforms the rule applies to; all when absent. */
   platforms?: readonly Platform[];

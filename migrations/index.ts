@@ -7,10 +7,12 @@ import { Workbench1795350000000 } from './1795350000000-workbench.js';
 import { Metrics1795360000000 } from './1795360000000-metrics.js';
 import { WebhookSafety1795370000000 } from './1795370000000-webhook-safety.js';
 import { EvidenceUploads1795380000000 } from './1795380000000-evidence-uploads.js';
+import { CaseSearch1795390000000 } from './1795390000000-case-search.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes new files; list them here. */
 export const migrations = [
   Foundation1795300000000, CaseEngine1795310000000, IdempotencyKeys1795320000000, Integration1795330000000, EvidenceAudit1795340000000, Workbench1795350000000, Metrics1795360000000,
   WebhookSafety1795370000000,
   EvidenceUploads1795380000000,
+  CaseSearch1795390000000,
 ];

@@ -1,0 +1,111 @@
+import type { Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AgentsController } from '../agents/agents.controller.js';
+import { AuditController } from '../audit/audit.controller.js';
+import { assertMayIncludePersonalData } from '../audit/export-access.js';
+import { CasesController } from '../cases/cases.controller.js';
+import { allowedCallers } from '../common/auth/access.decorator.js';
+import type { AgentPrincipal } from '../common/auth/principal.js';
+import { EvidenceController } from '../evidence/evidence.controller.js';
+import { MetricsController } from '../metrics/metrics.controller.js';
+import { assertShopAccess } from '../shops/shop-access.js';
+import { ApiKeysController } from '../shops/api-keys.controller.js';
+import { ShopsController } from '../shops/shops.controller.js';
+import { mayAssignAnyCase } from '../queue/assignment.service.js';
+import { QueueController } from '../queue/queue.controller.js';
+import { CannedRepliesController } from '../replies/canned-replies.controller.js';
+import { mayOverrideReplyGuard } from '../replies/reply-guard.service.js';
+import { WebhooksController } from '../webhooks/webhooks.controller.js';
+
+/** What the console may offer a signed-in agent; the API enforces the same rules whatever the console shows. */
+export interface Capabilities {
+  /** Take the next unassigned case (POST /v1/queue/claim). */
+  claim: boolean;
+  /** Assign any case to anyone who works cases (PUT /v1/cases/:id/assignee on others' cases). */
+  assign: boolean;
+  /** Transfer (转交) or release one's own cases (PUT /v1/cases/:id/assignee). */
+  transfer: boolean;
+  /** Send playbook events on cases (POST /v1/cases/:id/events): contact, verify, propose… */
+  workCases: boolean;
+  /** Upload evidence files (POST /v1/cases/:id/evidence). */
+  uploadEvidence: boolean;
+  /** Send a reply the compliance guard blocks, with a reason (`guardOverride`). */
+  overrideGuard: boolean;
+  /** Verify the audit chains and read the export access log (GET /v1/audit/verify, /access-log). */
+  readAudit: boolean;
+  /** Bulk-export audit events (GET /v1/audit/export). */
+  exportAudit: boolean;
+  /** Unmasked buyer phone numbers and addresses in exports (`includePersonalData=true`). */
+  exportPersonalData: boolean;
+  /** Create, edit and delete canned replies. */
+  manageReplies: boolean;
+  /** Change the shop: policy windows, time zone, distribution (分流). */
+  manageShop: boolean;
+  /** Create, change and deactivate agent accounts. */
+  manageAgents: boolean;
+  /** Create and revoke the shop's API keys. */
+  manageApiKeys: boolean;
+  /** Create, change, rotate and redeliver webhook endpoints. */
+  manageWebhooks: boolean;
+  /** Read the after-sales metrics. */
+  readMetrics: boolean;
+}
+
+/** A capability that is exactly "may call this route": read from the route's own `@Allow`. */
+const ROUTES: Record<string, [Type, string]> = {
+  claim: [QueueController, 'claim'],
+  transfer: [QueueController, 'assign'],
+  workCases: [CasesController, 'send'],
+  uploadEvidence: [EvidenceController, 'upload'],
+  readAudit: [AuditController, 'verify'],
+  exportAudit: [AuditController, 'export'],
+  manageReplies: [CannedRepliesController, 'create'],
+  manageShop: [ShopsController, 'update'],
+  manageAgents: [AgentsController, 'create'],
+  manageApiKeys: [ApiKeysController, 'create'],
+  manageWebhooks: [WebhooksController, 'create'],
+  readMetrics: [MetricsController, 'summary'],
+};
+
+const reflector = new Reflector();
+
+function mayCall(principal: AgentPrincipal, [controller, method]: [Type, string]): boolean {
+  const handler = (controller.prototype as Record<string, unknown>)[method];
+  if (typeof handler !== 'function') throw new Error(`${controller.name}.${method} is not a route handler`);
+  return allowedCallers(reflector, handler, controller).includes(principal.role);
+}
+
+function passes(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The capabilities of a signed-in agent, from the rules the API applies: each route's `@Allow` list, and
+ * the checks services make beyond it (who assigns any case, who overrides the guard, who sees personal
+ * data, who manages the shop).
+ */
+export function capabilitiesOf(principal: AgentPrincipal): Capabilities {
+  const route = (name: keyof typeof ROUTES) => mayCall(principal, ROUTES[name]);
+  return {
+    claim: route('claim'),
+    assign: route('transfer') && mayAssignAnyCase(principal),
+    transfer: route('transfer'),
+    workCases: route('workCases'),
+    uploadEvidence: route('uploadEvidence'),
+    overrideGuard: route('workCases') && mayOverrideReplyGuard(principal),
+    readAudit: route('readAudit'),
+    exportAudit: route('exportAudit'),
+    exportPersonalData: route('exportAudit') && passes(() => assertMayIncludePersonalData(principal, true)),
+    manageReplies: route('manageReplies'),
+    manageShop: route('manageShop') && passes(() => assertShopAccess(principal, principal.shopId, 'manage')),
+    manageAgents: route('manageAgents'),
+    manageApiKeys: route('manageApiKeys'),
+    manageWebhooks: route('manageWebhooks'),
+    readMetrics: route('readMetrics'),
+  };
+}

@@ -3,13 +3,16 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppOptions } from './app.module.js';
 import { assignRequestId, createRootLogger, logRequests, NestPinoLogger, REQUEST_ID_HEADER } from './common/logging.js';
+import { createOpenApiDocument } from './common/openapi/openapi-document.js';
 import { useJsonBodyParser } from './common/problem/json-body.js';
 import { createValidationPipe } from './common/problem/validation.js';
 import { sendProblem } from './common/problem/problem-details.filter.js';
 import { registerSecurityHeaders } from './common/security-headers.js';
+import { enableCrossSiteProtection } from './common/cross-site-protection.js';
+import { serveConsole } from './console/console-static.js';
 
 const routerLogger = new NestLogger('Router');
 
@@ -42,16 +45,9 @@ export async function createApp(input: Omit<AppOptions, 'logger'> & { logger?: A
   await app.register(multipart, { limits: { fileSize: options.env.EVIDENCE_MAX_BYTES, files: 1 } });
   app.useGlobalPipes(createValidationPipe());
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('After-sales case manager')
-      .setDescription('Refund, return, exchange and complaint cases for e-commerce shops. Errors are RFC 9457 problem details.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Agent session token, shop API key, or the admin token' })
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json', yamlDocumentUrl: 'docs/yaml' });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs/json', yamlDocumentUrl: 'docs/yaml' });
+  await serveConsole(app, options.env);
+  enableCrossSiteProtection(app, options.env.CSRF_TRUSTED_ORIGINS);
 
   await app.init();
   await fastify.ready();

@@ -22,6 +22,8 @@ import { OrdersModule } from './orders/orders.module.js';
 import { ShopsModule } from './shops/shops.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { StreamModule } from './stream/stream.module.js';
+import { ConsoleModule } from './console/console.module.js';
 
 export interface AppOptions {
   env: Environment;
@@ -94,6 +96,8 @@ export class AppModule {
         WebhooksModule,
         AuditModule,
         MetricsModule,
+        StreamModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -8,12 +8,13 @@ import { AgentsController } from './agents.controller.js';
 import { AgentsService } from './agents.service.js';
 import { AuthController } from './auth.controller.js';
 import { PresenceController } from './presence.controller.js';
+import { SessionCookies } from './session-cookies.js';
 import { SessionsService } from './sessions.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Agent, AgentSession, Shop]), ShopsModule],
   controllers: [AgentsController, AuthController, PresenceController],
-  providers: [AgentsService, SessionsService],
+  providers: [AgentsService, SessionsService, SessionCookies],
   exports: [AgentsService, SessionsService],
 })
 export class AgentsModule {}

@@ -1,19 +1,29 @@
 import { Body, Controller, Put } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Allow, CurrentPrincipal } from '../common/auth/access.decorator.js';
 import type { AgentPrincipal } from '../common/auth/principal.js';
+import { ApiTag } from '../common/openapi/api-tags.js';
+import { AgentView } from './agent.view.js';
 import { AgentsService } from './agents.service.js';
 import { PresenceDto } from './dto/presence.dto.js';
 
-@ApiTags('agents')
+@ApiTag('Agents and sign-in')
 @Controller('v1/agents/me')
 export class PresenceController {
   constructor(private readonly agents: AgentsService) {}
 
   @Put('presence')
   @Allow('agent', 'supervisor')
-  @ApiOperation({ summary: 'Set your presence: online, away or suspended (挂起: keep your cases, receive no new ones)' })
-  setPresence(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: PresenceDto) {
+  @ApiOperation({ operationId: 'setPresence', summary: 'Set your presence: online, away or suspended (挂起: keep your cases, receive no new ones)' })
+  @ApiBody({
+    type: PresenceDto,
+    examples: {
+      online: { summary: 'Start taking distributed cases', value: { presence: 'online' } },
+      suspended: { summary: '挂起: keep your cases, get no new ones', value: { presence: 'suspended' } },
+    },
+  })
+  @ApiOkResponse({ type: AgentView })
+  setPresence(@CurrentPrincipal() principal: AgentPrincipal, @Body() body: PresenceDto): Promise<AgentView> {
     return this.agents.setPresence(principal, body.presence);
   }
 }

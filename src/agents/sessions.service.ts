@@ -9,16 +9,11 @@ import { Shop } from '../shops/shop.entity.js';
 import { AgentSession } from './agent-session.entity.js';
 import { Agent } from './agent.entity.js';
 import { AgentException } from './agent.problems.js';
-import { toAgentView, type AgentView } from './agent.view.js';
+import { toAgentView, type AgentView, type LoginResult } from './agent.view.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password-hasher.js';
 
 export const SESSION_TAG = 'st';
 
-export interface LoginResult {
-  token: string;
-  expiresAt: string;
-  agent: AgentView;
-}
 
 /** Agent login sessions: opaque bearer tokens, stored as sha256 hashes, revocable, expiring. */
 @Injectable()

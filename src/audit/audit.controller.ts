@@ -1,9 +1,15 @@
 import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { create as contentDisposition } from 'content-disposition';
 import type { FastifyReply } from 'fastify';
 import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiFileResponse } from '../common/openapi/api-responses.js';
+import { ApiTag } from '../common/openapi/api-tags.js';
+import { CaseException } from '../cases/case.problems.js';
+import { EvidenceException } from '../evidence/evidence.problems.js';
+import { AccessLogPage, AuditVerification } from './audit.view.js';
 import { PageQueryDto } from '../common/pagination.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { AuditExportService } from './audit-export.service.js';
@@ -11,7 +17,7 @@ import { AuditService } from './audit.service.js';
 import { DossierService } from './dossier.service.js';
 import { ExportQueryDto, PersonalDataQueryDto, VerifyQueryDto } from './dto/audit-queries.dto.js';
 
-@ApiTags('audit')
+@ApiTag('Audit')
 @Controller('v1/audit')
 export class AuditController {
   constructor(
@@ -21,15 +27,17 @@ export class AuditController {
 
   @Get('verify')
   @Allow('supervisor', 'auditor')
-  @ApiOperation({ summary: 'Recompute the hash chains of one case or of the whole shop; reports counts and the first broken link' })
-  verify(@ShopCaller() caller: ShopPrincipal, @Query() query: VerifyQueryDto) {
+  @ApiOperation({ operationId: 'verifyAuditChain', summary: 'Recompute the hash chains of one case or of the whole shop; reports counts and the first broken link' })
+  @ApiOkResponse({ type: AuditVerification })
+  @ApiProblems(CaseException, 'CASE_NOT_FOUND')
+  verify(@ShopCaller() caller: ShopPrincipal, @Query() query: VerifyQueryDto): Promise<AuditVerification> {
     return this.audit.verify(caller, query.caseId);
   }
 
   @Get('export')
   @Allow('supervisor', 'auditor')
-  @ApiProduces('text/csv', 'application/x-ndjson')
   @ApiOperation({
+    operationId: 'exportAuditEvents',
     summary: 'Stream the shop’s audit events in [from, to) as CSV or NDJSON',
     description:
       'Constant memory, one consistent snapshot. `X-Export-Rows` carries the exact number of rows before the first one, so a client can show ' +
@@ -37,7 +45,12 @@ export class AuditController {
       'CSV cells of outside text that start like a spreadsheet formula (=, +, -, @, tab, CR; plain numbers aside) are prefixed with `\'`; ' +
       '`bom=true` starts the CSV with a UTF-8 BOM for Excel and WPS.',
   })
-  @ApiResponse({ status: 200, headers: { 'X-Export-Rows': { description: 'Rows that follow', schema: { type: 'integer' } } } })
+  @ApiFileResponse({
+    description: 'The events, oldest first: CSV (`format=csv`, the default) or one JSON object per line (`format=ndjson`), as an attachment',
+    types: ['text/csv', 'application/x-ndjson'],
+    headers: { 'X-Export-Rows': { description: 'Rows that follow', schema: { type: 'integer' } } },
+  })
+  @ApiProblems(EvidenceException, 'PERSONAL_DATA_AUDITORS_ONLY')
   async export(@ShopCaller() caller: ShopPrincipal, @Query() query: ExportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.exports.export(caller, query);
     reply.header('x-export-rows', String(result.rows)).header('cache-control', 'no-store');
@@ -49,26 +62,30 @@ export class AuditController {
 
   @Get('access-log')
   @Allow('supervisor', 'auditor')
-  @ApiOperation({ summary: 'Who exported audit data or dossiers, when, and whether with personal data (newest first)' })
-  accessLog(@ShopCaller() caller: ShopPrincipal, @Query() query: PageQueryDto) {
+  @ApiOperation({ operationId: 'listAuditAccessLog', summary: 'Who exported audit data or dossiers, when, and whether with personal data (newest first)' })
+  @ApiOkResponse({ type: AccessLogPage })
+  accessLog(@ShopCaller() caller: ShopPrincipal, @Query() query: PageQueryDto): Promise<AccessLogPage> {
     return this.audit.accessLogPage(caller, query);
   }
 }
 
-@ApiTags('audit')
+@ApiTag('Evidence and disputes')
 @Controller('v1/cases/:caseId/dossier')
 export class DossierController {
   constructor(private readonly dossiers: DossierService) {}
 
   @Get()
   @Allow(...ANY_AGENT)
-  @ApiProduces('application/zip')
   @ApiOperation({
+    operationId: 'downloadCaseDossier',
     summary: 'The case’s dispute dossier as a ZIP: manifest.json, timeline.json, timeline.csv and the evidence files',
     description:
       'Every file’s sha256 and the hash chain are in the manifest; the README shows how to check them. Personal data as for exports. ' +
       'An evidence file whose bytes the store has lost answers 500 EVIDENCE_BLOB_MISSING instead of a ZIP.',
   })
+  @ApiFileResponse({ description: 'The dossier, streamed as an attachment (`dossier-<platform case id or case id>.zip`)', types: ['application/zip'] })
+  @ApiProblems(CaseException, 'CASE_NOT_FOUND')
+  @ApiProblems(EvidenceException, 'PERSONAL_DATA_AUDITORS_ONLY', 'EVIDENCE_BLOB_MISSING')
   async dossier(
     @ShopCaller() caller: ShopPrincipal,
     @UuidParam('caseId') caseId: string,

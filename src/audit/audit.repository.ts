@@ -1,10 +1,39 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import type { Tx } from '../database/transactions.js';
-import type { AuditRecord, ChainedAuditRecord } from './audit-chain.js';
+import { ActorView } from '../common/actor.view.js';
+import type { AuditRecord } from './audit-chain.js';
 import { ChainVerifier, VERIFY_SQL, type VerifyRow } from './chain-verifier.js';
 
 /** One timeline entry: the chained record without the ids the caller already knows. */
-export type AuditEventView = Omit<ChainedAuditRecord, 'shopId' | 'caseId'>;
+export class AuditEventView {
+  @ApiProperty({ description: 'Position in the case’s chain, from 1 (also the case version it produced)', example: 2 })
+  seq!: number;
+
+  @ApiProperty({ description: 'The event: a machine event, or a recorded fact such as EVIDENCE_ADDED, ASSIGNEE_CHANGED, ORDER_UPDATED', example: 'CONTACT_BUYER' })
+  type!: string;
+
+  @ApiProperty({ type: ActorView })
+  actor!: ActorView;
+
+  @ApiProperty({ type: String, nullable: true, example: 'open.contact' })
+  fromState!: string | null;
+
+  @ApiProperty({ example: 'open.verify' })
+  toState!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The event’s fields as accepted', example: { note: '已电话联系买家，确认鞋底开胶' } })
+  payload!: unknown;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+
+  @ApiProperty({ description: 'The previous event’s hash (64 zeros for the first)', example: 'a3f1c2d4e5b6a7980f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978' })
+  prevHash!: string;
+
+  @ApiProperty({ description: 'sha256(prevHash + RFC 8785 canonical JSON of the record)', example: '5c6b7a8998a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1' })
+  hash!: string;
+}
 
 interface AuditRow {
   case_id: string;

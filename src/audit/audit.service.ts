@@ -8,7 +8,8 @@ import { decodeCursor, PageQueryDto, toPage } from '../common/pagination.js';
 import { Environment } from '../config/environment.js';
 import { Snapshot } from '../database/transactions.js';
 import { AccessLogRepository } from './access-log.repository.js';
-import { ChainVerifier, VERIFY_SQL, type VerifyResult, type VerifyRow } from './chain-verifier.js';
+import { ChainVerifier, VERIFY_SQL, type VerifyRow } from './chain-verifier.js';
+import type { AccessLogPage, AuditVerification } from './audit.view.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -28,7 +29,7 @@ export class AuditService {
    * Recomputes the chain of one case, or of every case of the shop, from one snapshot and in batches
    * (memory stays flat over millions of events). Reports every count and the first broken link.
    */
-  async verify(principal: ShopPrincipal, caseId?: string): Promise<{ scope: 'case' | 'shop'; caseId?: string; checkedAt: string } & VerifyResult> {
+  async verify(principal: ShopPrincipal, caseId?: string): Promise<AuditVerification> {
     const snapshot = await Snapshot.open(this.dataSource);
     try {
       if (caseId) {
@@ -55,7 +56,7 @@ export class AuditService {
     }
   }
 
-  async accessLogPage(principal: ShopPrincipal, query: PageQueryDto) {
+  async accessLogPage(principal: ShopPrincipal, query: PageQueryDto): Promise<AccessLogPage> {
     const rows = await this.accessLog.list(this.dataSource.manager, principal.shopId, decodeCursor(query.cursor), query.limit);
     const page = toPage(
       rows,

@@ -66,6 +66,9 @@ export interface CaseListFilter {
   type?: string;
   assigneeId?: string;
   externalOrderId?: string;
+  platformCaseId?: string;
+  /** The buyer's id, exactly, or the beginning of their nickname. */
+  buyer?: string;
   dueBefore?: Date;
   after?: { at: string; id: string };
   limit: number;
@@ -145,6 +148,12 @@ export class CaseRepository {
     if (filter.type) add('c.type = ?', filter.type);
     if (filter.assigneeId) add('c.assignee_id = ?', filter.assigneeId);
     if (filter.externalOrderId) add('c.order_id IN (SELECT o.id FROM orders o WHERE o.shop_id = $1 AND o.external_order_id = ?)', filter.externalOrderId);
+    if (filter.platformCaseId) add('c.platform_case_id = ?', filter.platformCaseId);
+    if (filter.buyer !== undefined) {
+      // Two index ranges (cases_shop_buyer_id_idx, cases_shop_buyer_nickname_idx); LIKE's own characters are escaped.
+      params.push(filter.buyer, `${filter.buyer.replace(/[\\%_]/g, '\\$&')}%`);
+      where.push(`((c.buyer ->> 'id') = $${params.length - 1} OR (c.buyer ->> 'nickname') LIKE $${params.length})`);
+    }
     if (filter.dueBefore) add('EXISTS (SELECT 1 FROM case_timers t WHERE t.case_id = c.id AND t.due_at < ?)', filter.dueBefore);
     if (filter.after) {
       params.push(filter.after.at, filter.after.id);

@@ -1,19 +1,34 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AuditEventView } from '../audit/audit.repository.js';
 import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiTag } from '../common/openapi/api-tags.js';
 import { UuidParam } from '../common/uuid-param.js';
+import { EvidenceException } from '../evidence/evidence.problems.js';
+import { RepliesException } from '../replies/replies.problems.js';
+import { CASE_EVENT_EXAMPLES, CASE_VIEW_EXAMPLE } from './case.examples.js';
 import { CaseEventPipe } from './case-event.pipe.js';
+import { CaseException } from './case.problems.js';
+import { CaseDetail, CasePage, CaseView } from './case.view.js';
 import { parseIfMatch } from './if-match.js';
 import { CasesService } from './cases.service.js';
 import { ListCasesDto } from './dto/list-cases.dto.js';
-import { CLIENT_EVENT_TYPES } from './dto/case-event.dto.js';
+import { CASE_EVENT_BODY } from './dto/case-event.dto.js';
 import { OpenCaseDto } from './dto/open-case.dto.js';
+import { CASE_RULE_KEYS } from './machine/case-rules.js';
 import type { CaseEvent } from './machine/case.types.js';
 
-@ApiTags('cases')
+/** The case version, also sent back as `If-Match`. */
+const ETAG = { ETag: { description: 'The case version, quoted: send it back as `If-Match`', schema: { type: 'string', example: '"1"' } } };
+
+/** Rules an event sent by a client can break; only the deadline sweeper's auto-approval meets AUTO_APPROVAL_NOT_APPLICABLE. */
+const CLIENT_EVENT_REFUSALS = CASE_RULE_KEYS.filter((key) => key !== 'AUTO_APPROVAL_NOT_APPLICABLE');
+
+@ApiTag('Cases')
 @Controller('v1/cases')
 export class CasesController {
   constructor(private readonly cases: CasesService) {}
@@ -21,7 +36,10 @@ export class CasesController {
   @Post()
   @Allow('integration', 'agent', 'supervisor')
   @Idempotent({ required: true })
-  @ApiOperation({ summary: 'Open a case from a platform request with its order snapshot; the same platform case id returns the existing case (200)' })
+  @ApiOperation({
+    operationId: 'openCase',
+    summary: 'Open a case from a platform request with its order snapshot; the same platform case id returns the existing case (200)',
+  })
   @ApiBody({
     type: OpenCaseDto,
     examples: {
@@ -66,7 +84,15 @@ export class CasesController {
       },
     },
   })
-  async open(@ShopCaller() caller: ShopPrincipal, @Body() body: OpenCaseDto, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiCreatedResponse({
+    type: CaseView,
+    description: 'The case was opened',
+    headers: { ...ETAG, Location: { description: 'The case’s URL', schema: { type: 'string', example: '/v1/cases/0b7c2f0e-3b8f-4a53-9d54-2f1f1e9b7a10' } } },
+    example: CASE_VIEW_EXAMPLE,
+  })
+  @ApiOkResponse({ type: CaseView, description: 'A case with this platform case id was open already: that case', headers: ETAG })
+  @ApiProblems(CaseException, 'ORDER_NOT_SHIPPED', 'SPECIAL_GOODS_REFUND_ONLY', 'AMOUNT_EXCEEDS_REFUNDABLE', 'CURRENCY_MISMATCH')
+  async open(@ShopCaller() caller: ShopPrincipal, @Body() body: OpenCaseDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaseView> {
     const { view, created } = await this.cases.open(caller, body);
     reply.status(created ? 201 : 200).header('etag', `"${view.version}"`).header('location', `/v1/cases/${view.id}`);
     return view;
@@ -74,15 +100,22 @@ export class CasesController {
 
   @Get()
   @Allow('integration', ...ANY_AGENT)
-  @ApiOperation({ summary: 'List cases by state, type, assignee, order or due deadline (cursor pages)' })
-  list(@ShopCaller() caller: ShopPrincipal, @Query() query: ListCasesDto) {
+  @ApiOperation({ operationId: 'listCases', summary: 'List cases by state, type, assignee, order or due deadline (cursor pages)' })
+  @ApiOkResponse({ type: CasePage, example: { items: [CASE_VIEW_EXAMPLE], nextCursor: null } })
+  list(@ShopCaller() caller: ShopPrincipal, @Query() query: ListCasesDto): Promise<CasePage> {
     return this.cases.list(caller, query);
   }
 
   @Get(':caseId')
   @Allow('integration', ...ANY_AGENT)
-  @ApiOperation({ summary: 'A case: state, amounts, reasons, active deadlines, allowed events and version (also the ETag)' })
-  async get(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({ operationId: 'getCase', summary: 'A case: state, amounts, reasons, active deadlines, allowed events and version (also the ETag)' })
+  @ApiOkResponse({
+    type: CaseDetail,
+    headers: ETAG,
+    example: { ...CASE_VIEW_EXAMPLE, evidence: { count: 0, submittedAt: null, checklistReason: 'quality_problem', checklist: [{ kind: 'photo', provided: false, count: 0 }] } },
+  })
+  @ApiProblems(CaseException, 'CASE_NOT_FOUND')
+  async get(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaseDetail> {
     const view = await this.cases.get(caller, caseId);
     reply.header('etag', `"${view.version}"`);
     return view;
@@ -93,26 +126,39 @@ export class CasesController {
   @Allow('integration', 'agent', 'supervisor')
   @Idempotent()
   @ApiHeader({ name: 'If-Match', required: false, description: 'The case version you saw; a stale one answers 412 with the current version' })
-  @ApiOperation({ summary: 'Send an event `{ type, ...payload }` to the case machine' })
-  @ApiBody({
-    description: 'The event type and its payload (validated per type). Agents send playbook events; the API key sends buyer, money and platform events.',
-    schema: { type: 'object', required: ['type'], properties: { type: { type: 'string', enum: CLIENT_EVENT_TYPES } }, additionalProperties: true },
-    examples: {
-      contact: { value: { type: 'CONTACT_BUYER', note: '已电话联系买家，确认鞋底开胶' } },
-      verify: { value: { type: 'VERIFY', verifiedReasonCode: 'quality_problem', findings: '买家照片显示鞋底开胶' } },
-      fullRefund: { value: { type: 'PROPOSE', resolution: 'full_refund', note: '同意全额退款' } },
-      partialRefund: { value: { type: 'PROPOSE', resolution: 'partial_refund', amount: 10000, note: '补偿 100 元' } },
-      returnShipped: { value: { type: 'RETURN_SHIPPED', carrier: '顺丰速运', trackingNo: 'SF1234567890' } },
-      refundExecuted: { value: { type: 'REFUND_EXECUTED', amount: 29900, refundId: 'RF-20261102-88' } },
-    },
+  @ApiOperation({
+    operationId: 'sendCaseEvent',
+    summary: 'Send an event `{ type, ...payload }` to the case machine',
+    description:
+      'One schema per event type, told apart by `type`. Agents send playbook events (CONTACT_BUYER … SUBMIT_EVIDENCE); the order system ' +
+      'reports buyer, money and platform events with the shop’s API key. GET /v1/machine lists which states accept which events.',
   })
+  @ApiExtraModels(...CASE_EVENT_BODY.models)
+  @ApiBody({
+    description: 'The event type and its payload (validated per type).',
+    schema: CASE_EVENT_BODY.schema,
+    examples: CASE_EVENT_EXAMPLES,
+  })
+  @ApiOkResponse({ type: CaseView, description: 'The case after the event', headers: ETAG })
+  @ApiProblems(
+    CaseException,
+    'INVALID_IF_MATCH',
+    'EVENT_SOURCE_FORBIDDEN',
+    'CASE_NOT_FOUND',
+    'EVENT_NOT_ALLOWED',
+    'REFUNDABLE_AMOUNT_EXCEEDED',
+    'VERSION_MISMATCH',
+    ...CLIENT_EVENT_REFUSALS,
+  )
+  @ApiProblems(RepliesException, 'GUARD_OVERRIDE_FORBIDDEN', 'REPLY_BLOCKED')
+  @ApiProblems(EvidenceException, 'EVIDENCE_PACKAGE_EMPTY')
   async send(
     @ShopCaller() caller: ShopPrincipal,
     @UuidParam('caseId') caseId: string,
     @Body(CaseEventPipe) event: CaseEvent,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<CaseView> {
     const view = await this.cases.send(caller, caseId, event, parseIfMatch(ifMatch));
     reply.header('etag', `"${view.version}"`);
     return view;
@@ -120,8 +166,10 @@ export class CasesController {
 
   @Get(':caseId/events')
   @Allow('integration', ...ANY_AGENT)
-  @ApiOperation({ summary: 'The case timeline: every accepted event with actor, states and hash chain' })
-  timeline(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string) {
+  @ApiOperation({ operationId: 'getCaseTimeline', summary: 'The case timeline: every accepted event with actor, states and hash chain' })
+  @ApiOkResponse({ type: [AuditEventView] })
+  @ApiProblems(CaseException, 'CASE_NOT_FOUND')
+  timeline(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string): Promise<AuditEventView[]> {
     return this.cases.timeline(caller, caseId);
   }
 }

@@ -15,7 +15,7 @@ import { ReplyGuardService, type GuardOverride } from '../replies/reply-guard.se
 import { CaseEngine, type Actor } from './case-engine.js';
 import { CaseException } from './case.problems.js';
 import { CaseRepository } from './case.repository.js';
-import { toCaseView, type CaseView } from './case.view.js';
+import { toCaseView, type CaseDetail, type CaseView } from './case.view.js';
 import { BUYER_FACING_NOTE_EVENTS, eventSourceOf, type ClientEventType } from './dto/case-event.dto.js';
 import type { ListCasesDto } from './dto/list-cases.dto.js';
 import type { OpenCaseDto } from './dto/open-case.dto.js';
@@ -61,7 +61,7 @@ export class CasesService {
   }
 
   /** One case, with what its evidence stands at (count, the reason's checklist, the submitted package). */
-  async get(principal: ShopPrincipal, caseId: string) {
+  async get(principal: ShopPrincipal, caseId: string): Promise<CaseDetail> {
     const manager = this.dataSource.manager;
     const found = await this.cases.loadWithContext(manager, principal.shopId, caseId, false);
     if (!found) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
@@ -75,6 +75,8 @@ export class CasesService {
         type: query.type,
         assigneeId: query.assigneeId,
         externalOrderId: query.orderId,
+        platformCaseId: query.platformCaseId,
+        buyer: query.buyer,
         dueBefore: query.dueBefore ? new Date(query.dueBefore) : undefined,
         after,
         limit: query.limit,

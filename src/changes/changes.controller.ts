@@ -1,17 +1,16 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, getSchemaPath } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Allow, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
-import { cursorCodec } from '../common/cursor.js';
+import { ApiTag } from '../common/openapi/api-tags.js';
+import { ChangesPage, type ChangeView } from './change.view.js';
 import { ChangesQueryDto } from './changes-query.dto.js';
 import { ChangesRepository, type ChangeRow } from './changes.repository.js';
+import { feedCursor } from './feed-cursor.js';
 
-/** `feedKey.caseId.seq`: the format integrations have stored since the feed opened. */
-const feedCursor = cursorCodec({ feedKey: 'bigint', caseId: 'uuid', seq: 'int' }, 'dotted');
-
-function toChange(row: ChangeRow) {
+function toChange(row: ChangeRow): ChangeView {
   return {
     caseId: row.case_id,
     version: row.seq,
@@ -26,7 +25,7 @@ function toChange(row: ChangeRow) {
   };
 }
 
-@ApiTags('changes')
+@ApiTag('Change feed')
 @Controller('v1/changes')
 export class ChangesController {
   constructor(
@@ -37,15 +36,18 @@ export class ChangesController {
   @Get()
   @Allow('integration', 'supervisor', 'auditor')
   @ApiOperation({
+    operationId: 'listChanges',
     summary: 'Every case change of the shop, in commit order, from a cursor: poll it to catch up on missed webhooks',
     description:
       'Start without a cursor; keep the `nextCursor` of every page (also of an empty one) and pass it back. Each change ' +
       '(an accepted case event, including deadlines fired by the service and order updates) appears exactly once, and the ' +
       'changes of one case in their order (`version`). `hasMore: false` means you are up to date; poll again later with the same cursor.',
   })
+  @ApiExtraModels(ChangesPage)
   @ApiOkResponse({
     description: 'A page of changes',
     schema: {
+      allOf: [{ $ref: getSchemaPath(ChangesPage) }],
       example: {
         items: [
           {
@@ -66,7 +68,7 @@ export class ChangesController {
       },
     },
   })
-  async list(@ShopCaller() caller: ShopPrincipal, @Query() query: ChangesQueryDto) {
+  async list(@ShopCaller() caller: ShopPrincipal, @Query() query: ChangesQueryDto): Promise<ChangesPage> {
     const after = feedCursor.decode(query.cursor);
     const rows = await this.changes.page(this.dataSource.manager, caller.shopId, after, query.limit + 1);
     const hasMore = rows.length > query.limit;

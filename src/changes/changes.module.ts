@@ -2,5 +2,5 @@ import { Module } from '@nestjs/common';
 import { ChangesController } from './changes.controller.js';
 import { ChangesRepository } from './changes.repository.js';
 
-@Module({ controllers: [ChangesController], providers: [ChangesRepository] })
+@Module({ controllers: [ChangesController], providers: [ChangesRepository], exports: [ChangesRepository] })
 export class ChangesModule {}

@@ -20,6 +20,8 @@ export interface ChangeRow {
   payload: Record<string, unknown>;
   order_id: string;
   platform_case_id: string | null;
+  /** Who holds the case now (at read time, not as of the event): what a live view needs to refresh. */
+  assignee_id: string | null;
 }
 
 /**
@@ -38,7 +40,7 @@ export class ChangesRepository {
   async page(tx: Tx, shopId: string, after: FeedPosition | undefined, limit: number): Promise<ChangeRow[]> {
     return tx.query(
       `SELECT e.feed_key::text AS feed_key, e.case_id, e.seq, e.type, e.actor_kind, e.actor_id, e.from_state, e.to_state, e.at, e.payload,
-              o.external_order_id AS order_id, c.platform_case_id
+              o.external_order_id AS order_id, c.platform_case_id, c.assignee_id
        FROM case_events e
        JOIN cases c ON c.id = e.case_id
        JOIN orders o ON o.id = c.order_id
@@ -50,4 +52,17 @@ export class ChangesRepository {
       [shopId, after?.feedKey ?? '-1', after?.caseId ?? '00000000-0000-0000-0000-000000000000', after?.seq ?? 0, limit],
     );
   }
+
+  /**
+   * The feed's end as of now, for every shop: a position after every event that is final (key below the
+   * oldest running transaction) and before every event that can still appear (key at least that id).
+   */
+  async head(tx: Tx): Promise<FeedPosition> {
+    const [row] = await tx.query(`SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint - 1)::text AS feed_key`);
+    return { feedKey: row.feed_key, caseId: LAST_UUID, seq: LAST_SEQ };
+  }
 }
+
+/** Past every case id and every seq, so a head position sorts after each event with its key. */
+const LAST_UUID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+const LAST_SEQ = 2_147_483_647;

@@ -40,4 +40,15 @@ describe(loadEnvironment.name, () => {
   it('should refuse a port out of range', () => {
     expect(() => loadEnvironment({ PORT: '70000' })).toThrow(/PORT/);
   });
+
+  it('should read the console settings: trusted origins as a list, stream timings, an optional console folder', () => {
+    const defaults = loadEnvironment({});
+    expect(defaults).toMatchObject({ CSRF_TRUSTED_ORIGINS: [], STREAM_POLL_INTERVAL_MS: 1000, STREAM_HEARTBEAT_MS: 20_000 });
+    expect(defaults.CONSOLE_DIR).toBeUndefined();
+    const set = loadEnvironment({ CSRF_TRUSTED_ORIGINS: 'https://console.shop.example, http://10.0.0.5:3000', CONSOLE_DIR: '/srv/console' });
+    expect(set.CSRF_TRUSTED_ORIGINS).toEqual(['https://console.shop.example', 'http://10.0.0.5:3000']);
+    expect(set.CONSOLE_DIR).toBe('/srv/console');
+    expect(() => loadEnvironment({ CSRF_TRUSTED_ORIGINS: 'https://console.shop.example/path' })).toThrow(/CSRF_TRUSTED_ORIGINS/);
+    expect(() => loadEnvironment({ STREAM_POLL_INTERVAL_MS: '0' })).toThrow(/STREAM_POLL_INTERVAL_MS/);
+  });
 });

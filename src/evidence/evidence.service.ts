@@ -22,16 +22,10 @@ import { receiveUpload, type ReceivedUpload } from './evidence-receiver.js';
 import { EvidenceUploadKeys, UploadKeyTakenOver } from './evidence-upload-keys.js';
 import { evidenceWindowMs, evidenceWindowOf } from './evidence-window.js';
 import { EvidenceException } from './evidence.problems.js';
-import { toEvidenceView, type EvidenceRecord, type EvidenceView } from './evidence.record.js';
+import { toEvidenceView, type CaseEvidenceSummary, type EvidenceChecklistItem, type EvidenceList, type EvidenceRecord, type EvidenceView } from './evidence.record.js';
 import { EvidenceRepository } from './evidence.repository.js';
 import { parseEvidenceFields } from './dto/evidence-fields.dto.js';
 import { EvidenceBlobMissingError, EvidenceStorage } from './storage/evidence-storage.js';
-
-export interface EvidenceChecklistItem {
-  kind: string;
-  provided: boolean;
-  count: number;
-}
 
 /** Evidence files of cases: upload, list, download, the reason's checklist and the submitted package. */
 @Injectable()
@@ -149,7 +143,7 @@ export class EvidenceService {
     });
   }
 
-  async list(principal: ShopPrincipal, caseId: string) {
+  async list(principal: ShopPrincipal, caseId: string): Promise<EvidenceList> {
     return this.transactions.run(async (tx) => {
       const record = await this.requireCase(tx, principal.shopId, caseId);
       const items = await this.evidence.listForCase(tx, principal.shopId, caseId);
@@ -198,7 +192,7 @@ export class EvidenceService {
   }
 
   /** What the case view shows about evidence: how many, the checklist, when the package went in. */
-  async summaryOf(tx: Tx, record: CaseRecord) {
+  async summaryOf(tx: Tx, record: CaseRecord): Promise<CaseEvidenceSummary> {
     const items = await this.evidence.listForCase(tx, record.shopId, record.id);
     const checklist = checklistOf(record, items);
     return {

@@ -1,9 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { Allow } from '../common/auth/access.decorator.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiTag } from '../common/openapi/api-tags.js';
+import { FrameworkProblems } from '../common/problem/problem-response.js';
+import { LivenessView, ReadinessView } from './health.view.js';
 
-@ApiTags('health')
+@ApiTag('Health')
 @Controller('health')
 @Allow('public')
 export class HealthController {
@@ -13,15 +17,18 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOperation({ summary: 'The process is up' })
-  live() {
+  @ApiOperation({ operationId: 'checkLiveness', summary: 'The process is up' })
+  @ApiOkResponse({ type: LivenessView, example: { status: 'ok' } })
+  live(): LivenessView {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Ready to serve: the database answers' })
-  ready() {
+  @ApiOperation({ operationId: 'checkReadiness', summary: 'Ready to serve: the database answers' })
+  @ApiOkResponse({ type: ReadinessView, example: { status: 'ok', info: { database: { status: 'up' } }, error: {}, details: { database: { status: 'up' } } } })
+  @ApiProblems(FrameworkProblems, 'SERVICE_UNAVAILABLE')
+  ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 3000 })]);
   }
 }

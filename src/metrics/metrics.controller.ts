@@ -1,14 +1,19 @@
 import { Body, Controller, Get, Headers, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiJsonOrCsvResponse } from '../common/openapi/api-responses.js';
+import { ApiTag } from '../common/openapi/api-tags.js';
+import { CaseException } from '../cases/case.problems.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { UTF8_BOM } from '../common/csv.js';
 import { PaidOrdersDto, PeriodCsvQueryDto, PeriodQueryDto, RatingDto, TimeseriesQueryDto } from './dto/metrics.dto.js';
 import { agentsCsv, summaryCsv, timeseriesCsv, wantsCsv } from './metrics.csv.js';
 import { MetricsService } from './metrics.service.js';
+import { CaseRatingView, MetricsAgents, MetricsSummary, MetricsTimeseries, PaidOrdersReport, SavedPaidOrders } from './metrics.view.js';
 
 /** Answers CSV instead of JSON when the client asks for it (`Accept: text/csv`), after a UTF-8 BOM with `bom=true`. */
 function negotiate<T extends object>(
@@ -27,21 +32,16 @@ function negotiate<T extends object>(
 
 const CALLERS = ['integration', ...ANY_AGENT] as const;
 
-/** JSON by default, CSV with `Accept: text/csv`. */
-const JSON_OR_CSV = ApiOkResponse({
-  description: 'JSON, or CSV when the request says `Accept: text/csv` (with a UTF-8 BOM when `bom=true`)',
-  content: { 'application/json': { schema: { type: 'object' } }, 'text/csv': { schema: { type: 'string' } } },
-});
-
-@ApiTags('metrics')
+@ApiTag('Metrics')
 @Controller('v1/metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get('summary')
   @Allow(...CALLERS)
-  @JSON_OR_CSV
+  @ApiJsonOrCsvResponse(MetricsSummary)
   @ApiOperation({
+    operationId: 'getMetricsSummary',
     summary: 'The shop’s after-sales figures for a period of shop days (README “Metrics” defines each)',
     description:
       'Cases opened by type, the 48 h response window, auto-approvals and their money, first-response and resolution times (median, p90), ' +
@@ -55,8 +55,8 @@ export class MetricsController {
 
   @Get('timeseries')
   @Allow(...CALLERS)
-  @JSON_OR_CSV
-  @ApiOperation({ summary: 'One metric per shop day over a period (zeros on empty days); the 30-day intervention metrics roll over the 30 days ending on each day' })
+  @ApiJsonOrCsvResponse(MetricsTimeseries)
+  @ApiOperation({ operationId: 'getMetricsTimeseries', summary: 'One metric per shop day over a period (zeros on empty days); the 30-day intervention metrics roll over the 30 days ending on each day' })
   async timeseries(@ShopCaller() caller: ShopPrincipal, @Query() query: TimeseriesQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.metrics.timeseries(caller, query);
     return negotiate(accept, query, reply, result, timeseriesCsv, `metrics-${result.metric}-${result.from}-${result.to}`);
@@ -64,8 +64,8 @@ export class MetricsController {
 
   @Get('agents')
   @Allow(...CALLERS)
-  @JSON_OR_CSV
-  @ApiOperation({ summary: 'Per agent: cases handled in the period, open and overdue now, median first response, satisfaction' })
+  @ApiJsonOrCsvResponse(MetricsAgents)
+  @ApiOperation({ operationId: 'getAgentMetrics', summary: 'Per agent: cases handled in the period, open and overdue now, median first response, satisfaction' })
   async agents(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodCsvQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.metrics.agents(caller, query);
     return negotiate(accept, query, reply, result, agentsCsv, `metrics-agents-${result.period.from}-${result.period.to}`);
@@ -73,8 +73,9 @@ export class MetricsController {
 
   @Get('paid-orders')
   @Allow(...CALLERS)
-  @ApiOperation({ summary: 'The daily paid-order counts the order system reported, one entry per day of the period (null when unknown)' })
-  paidOrders(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodQueryDto) {
+  @ApiOperation({ operationId: 'getPaidOrders', summary: 'The daily paid-order counts the order system reported, one entry per day of the period (null when unknown)' })
+  @ApiOkResponse({ type: PaidOrdersReport })
+  paidOrders(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodQueryDto): Promise<PaidOrdersReport> {
     return this.metrics.paidOrders(caller, query);
   }
 
@@ -82,15 +83,17 @@ export class MetricsController {
   @Allow('integration')
   @Idempotent()
   @ApiOperation({
+    operationId: 'reportPaidOrders',
     summary: 'Report paid orders per shop day (the denominator of the quality refund rate); each listed day’s count is replaced',
   })
   @ApiBody({ type: PaidOrdersDto, examples: { twoDays: { value: { days: [{ date: '2026-11-20', paidOrders: 1520 }, { date: '2026-11-21', paidOrders: 1388 }] } } } })
-  savePaidOrders(@ShopCaller() caller: ShopPrincipal, @Body() body: PaidOrdersDto) {
+  @ApiOkResponse({ type: SavedPaidOrders })
+  savePaidOrders(@ShopCaller() caller: ShopPrincipal, @Body() body: PaidOrdersDto): Promise<SavedPaidOrders> {
     return this.metrics.savePaidOrders(caller, body);
   }
 }
 
-@ApiTags('metrics')
+@ApiTag('Metrics')
 @Controller('v1/cases/:caseId/rating')
 export class RatingController {
   constructor(private readonly metrics: MetricsService) {}
@@ -99,6 +102,7 @@ export class RatingController {
   @Allow('integration')
   @Idempotent()
   @ApiOperation({
+    operationId: 'rateCase',
     summary: 'Report the buyer’s rating of a case (满意 / 一般 / 不满意); a different rating replaces the earlier one',
     description: 'Counted in satisfaction when reported, for the agent working the case at that moment.',
   })
@@ -109,7 +113,9 @@ export class RatingController {
       dissatisfied: { value: { rating: 'dissatisfied', ratedAt: '2026-11-21T10:00:00Z', comment: '退款太慢' } },
     },
   })
-  rate(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string, @Body() body: RatingDto) {
+  @ApiOkResponse({ type: CaseRatingView })
+  @ApiProblems(CaseException, 'CASE_NOT_FOUND')
+  rate(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string, @Body() body: RatingDto): Promise<CaseRatingView> {
     return this.metrics.rate(caller, caseId, body);
   }
 }

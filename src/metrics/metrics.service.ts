@@ -9,6 +9,7 @@ import { CASE_OUTCOMES, CASE_TYPES } from '../cases/machine/case.types.js';
 import { buildDays, countOf, countsUnder, percentiles, ratio, sum, totalOf, type DayFigures } from './day-figures.js';
 import { isMoney, pointOf, rollingInterventions } from './timeseries-points.js';
 import { addDays, dayRange, INTERVENTION_WINDOW_DAYS, isDay, resolvePeriod, type Day, type PeriodDays } from './metric-period.js';
+import type { CaseRatingView, MetricsAgents, MetricsSummary, MetricsTimeseries, PaidOrdersReport, SavedPaidOrders } from './metrics.view.js';
 import { MetricsRepository, type AgentLoad, type DayBounds, type Rating } from './metrics.repository.js';
 import { SettledDaysCache } from './settled-days.cache.js';
 import type { PaidOrdersDto, PeriodQueryDto, RatingDto, TimeseriesQueryDto } from './dto/metrics.dto.js';
@@ -53,7 +54,7 @@ export class MetricsService {
     private readonly settledDays: SettledDaysCache,
   ) {}
 
-  async summary(caller: ShopPrincipal, query: PeriodQueryDto) {
+  async summary(caller: ShopPrincipal, query: PeriodQueryDto): Promise<MetricsSummary> {
     const paidOrders: Also<Map<Day, number>> = (tx, days) => this.metrics.paidOrders(tx, caller.shopId, days.from, days.to);
     const { timeZone, period, figures, extra: paid } = await this.load(caller.shopId, query, INTERVENTION_WINDOW_DAYS - 1, paidOrders);
     const total = totalOf(dayRange(period.from, period.to).map((day) => figures.get(day)!));
@@ -95,7 +96,7 @@ export class MetricsService {
     };
   }
 
-  async timeseries(caller: ShopPrincipal, query: TimeseriesQueryDto) {
+  async timeseries(caller: ShopPrincipal, query: TimeseriesQueryDto): Promise<MetricsTimeseries> {
     const metric = query.metric;
     const rolling = metric === 'interventionVolume30d' || metric === 'interventionRate30d';
     const paidOrders: Also<Map<Day, number>> = async (tx, days) =>
@@ -113,7 +114,7 @@ export class MetricsService {
     return { metric, interval: 'day' as const, timezone: timeZone, from: period.from, to: period.to, ...(isMoney(metric) ? { currency } : {}), points };
   }
 
-  async agents(caller: ShopPrincipal, query: PeriodQueryDto) {
+  async agents(caller: ShopPrincipal, query: PeriodQueryDto): Promise<MetricsAgents> {
     const dueSoonMs = this.env.DEADLINE_WARNING_LEAD_MINUTES * 60_000;
     const agentLoads: Also<AgentLoad[]> = (tx, _days, now) => this.metrics.agentLoads(tx, caller.shopId, now, dueSoonMs);
     const { timeZone, period, figures, now, extra: agents } = await this.load(caller.shopId, query, 0, agentLoads);
@@ -141,7 +142,7 @@ export class MetricsService {
     return { period, timezone: timeZone, asOf: now.toISOString(), agents: shown };
   }
 
-  async paidOrders(caller: ShopPrincipal, query: PeriodQueryDto) {
+  async paidOrders(caller: ShopPrincipal, query: PeriodQueryDto): Promise<PaidOrdersReport> {
     const { period, known } = await this.transactions.run(async (tx) => {
       const period = resolvePeriod(query, await this.metrics.timeZone(tx, caller.shopId), this.clock.now());
       return { period, known: await this.metrics.paidOrders(tx, caller.shopId, period.from, period.to) };
@@ -149,7 +150,7 @@ export class MetricsService {
     return { from: period.from, to: period.to, days: dayRange(period.from, period.to).map((date) => ({ date, paidOrders: known.get(date) ?? null })) };
   }
 
-  async savePaidOrders(caller: ShopPrincipal, body: PaidOrdersDto) {
+  async savePaidOrders(caller: ShopPrincipal, body: PaidOrdersDto): Promise<SavedPaidOrders> {
     const impossible = body.days.flatMap((d, i) => (isDay(d.date) ? [] : [{ field: `days.${i}.date`, message: `${d.date} is not a calendar date` }]));
     if (impossible.length > 0) throw new ValidationProblem(impossible);
     const dates = body.days.map((d) => d.date);
@@ -165,7 +166,7 @@ export class MetricsService {
    * replaces the earlier one, whose day loses it: that day's cached figures are dropped under the
    * shop's metrics lock, so no reader can cache the day with the old rating afterwards.
    */
-  async rate(caller: ShopPrincipal, caseId: string, body: RatingDto) {
+  async rate(caller: ShopPrincipal, caseId: string, body: RatingDto): Promise<CaseRatingView> {
     const now = this.clock.now();
     const saved = await this.transactions.run(async (tx) => {
       const found = await this.metrics.lockCase(tx, caller.shopId, caseId);

@@ -1,17 +1,22 @@
 import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
 import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiTag } from '../common/openapi/api-tags.js';
 import { CaseEngine, type Actor } from '../cases/case-engine.js';
 import { CaseException } from '../cases/case.problems.js';
 import { UpdateOrderDto } from './dto/update-order.dto.js';
 import { refundableOf, type OrderRecord } from './order.types.js';
 import { OrdersRepository } from './orders.repository.js';
+import { OrderView } from './order.view.js';
 
-function toOrderView(order: OrderRecord, cases: Array<{ id: string; state: string; version: number }>) {
+const ORDER_ID = ApiParam({ name: 'orderId', description: 'The order id as the order system knows it', example: '3921837712345678' });
+
+function toOrderView(order: OrderRecord, cases: Array<{ id: string; state: string; version: number }>): OrderView {
   return {
     orderId: order.externalOrderId,
     status: order.status,
@@ -26,7 +31,7 @@ function toOrderView(order: OrderRecord, cases: Array<{ id: string; state: strin
   };
 }
 
-@ApiTags('orders')
+@ApiTag('Orders')
 @Controller('v1/orders')
 export class OrdersController {
   constructor(
@@ -37,8 +42,11 @@ export class OrdersController {
 
   @Get(':orderId')
   @Allow('integration', ...ANY_AGENT)
-  @ApiOperation({ summary: 'An order as last reported, its money totals and its cases (by the order system’s order id)' })
-  async get(@ShopCaller() caller: ShopPrincipal, @Param('orderId') orderId: string) {
+  @ApiOperation({ operationId: 'getOrder', summary: 'An order as last reported, its money totals and its cases (by the order system’s order id)' })
+  @ORDER_ID
+  @ApiOkResponse({ type: OrderView })
+  @ApiProblems(CaseException, 'ORDER_NOT_FOUND')
+  async get(@ShopCaller() caller: ShopPrincipal, @Param('orderId') orderId: string): Promise<OrderView> {
     const order = await this.orders.findByExternalId(this.dataSource.manager, caller.shopId, orderId);
     if (!order) throw new CaseException('ORDER_NOT_FOUND', `No case has been opened for order ${orderId}.`);
     return this.view(caller.shopId, order);
@@ -48,6 +56,7 @@ export class OrdersController {
   @Allow('integration')
   @Idempotent()
   @ApiOperation({
+    operationId: 'updateOrder',
     summary: 'Report an order’s status, paid total, shipping time or items; its open cases judge later events against it',
     description:
       'Each case of the order that is not archived records an `ORDER_UPDATED` event (a new version, in the change feed). ' +
@@ -62,7 +71,10 @@ export class OrdersController {
       priceChange: { value: { paidTotal: 25900 } },
     },
   })
-  async update(@ShopCaller() caller: ShopPrincipal, @Param('orderId') orderId: string, @Body() body: UpdateOrderDto) {
+  @ORDER_ID
+  @ApiOkResponse({ type: OrderView, description: 'The order as it now stands, with its cases' })
+  @ApiProblems(CaseException, 'ORDER_NOT_FOUND', 'ORDER_STATUS_REGRESSION', 'ORDER_MONEY_CONFLICT')
+  async update(@ShopCaller() caller: ShopPrincipal, @Param('orderId') orderId: string, @Body() body: UpdateOrderDto): Promise<OrderView> {
     const { order } = await this.engine.updateOrder({
       shopId: caller.shopId,
       externalOrderId: orderId,
@@ -72,7 +84,7 @@ export class OrdersController {
     return this.view(caller.shopId, order);
   }
 
-  private async view(shopId: string, order: OrderRecord) {
+  private async view(shopId: string, order: OrderRecord): Promise<OrderView> {
     const cases: Array<{ id: string; state: string; version: number }> = await this.dataSource.query(
       `SELECT id, state, version FROM cases WHERE shop_id = $1 AND order_id = $2 ORDER BY opened_at, id`,
       [shopId, order.id],

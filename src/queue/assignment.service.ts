@@ -10,6 +10,11 @@ import type { AssignCaseDto } from './dto/assign-case.dto.js';
 import { QueueException } from './queue.problems.js';
 import { QueueRepository, type AgentLoad } from './queue.repository.js';
 
+/** A supervisor assigns any case of the shop to anyone who works cases; others only pass on their own. */
+export function mayAssignAnyCase(principal: AgentPrincipal): boolean {
+  return principal.role === 'supervisor';
+}
+
 /**
  * Who works a case: supervisors assign any case to anyone who works cases; agents transfer (转交) their own
  * cases to a teammate who is online and has room, or put them back in the queue. New cases are distributed
@@ -26,7 +31,7 @@ export class AssignmentService {
   ) {}
 
   async assign(principal: AgentPrincipal, caseId: string, input: AssignCaseDto, expectedVersion?: number): Promise<CaseView> {
-    const supervisor = principal.role === 'supervisor';
+    const supervisor = mayAssignAnyCase(principal);
     return this.transactions.run(async (tx) => {
       // The case first, then the teammate: the same order as every other path that takes both locks.
       const loaded = await this.cases.loadWithContext(tx, principal.shopId, caseId, true);

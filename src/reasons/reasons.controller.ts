@@ -1,17 +1,20 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Allow, ANY_AGENT } from '../common/auth/access.decorator.js';
+import { ApiTag } from '../common/openapi/api-tags.js';
 import { PLATFORMS } from '../shops/shop.entity.js';
 import { platformReasonLabels } from './platform-reasons.js';
+import { ReasonCatalogView } from './reason-catalog.view.js';
 import { listReasons } from './reason-catalog.js';
 
-@ApiTags('reasons')
+@ApiTag('Reference')
 @Controller('v1/reasons')
 @Allow('admin', 'integration', ...ANY_AGENT)
 export class ReasonsController {
   @Get()
-  @ApiOperation({ summary: 'The reason taxonomy: codes, quality or non-quality, labels, expected evidence, platform texts' })
-  list() {
+  @ApiOperation({ operationId: 'listReasons', summary: 'The reason taxonomy: codes, quality or non-quality, labels, expected evidence, platform texts' })
+  @ApiOkResponse({ type: ReasonCatalogView })
+  list(): ReasonCatalogView {
     return {
       reasons: listReasons(),
       platformLabels: Object.fromEntries(PLATFORMS.map((platform) => [platform, platformReasonLabels(platform)])),

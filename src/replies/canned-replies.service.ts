@@ -11,17 +11,7 @@ import type { ListCannedRepliesDto } from './dto/list-canned-replies.dto.js';
 import type { UpdateCannedReplyDto } from './dto/update-canned-reply.dto.js';
 import { ReplyGuardService } from './reply-guard.service.js';
 import { RepliesException } from './replies.problems.js';
-
-export interface CannedReplyView {
-  id: string;
-  defaultKey: string | null;
-  step: CannedReply['step'];
-  caseType: CannedReply['caseType'];
-  title: string;
-  body: string;
-  /** The placeholders the body uses, so the console can show what will be filled in. */
-  variables: string[];
-}
+import type { CannedReplyList, CannedReplyView } from './reply.view.js';
 
 function toCannedReplyView(reply: CannedReply): CannedReplyView {
   const { id, defaultKey, step, caseType, title, body } = reply;
@@ -38,7 +28,7 @@ export class CannedRepliesService {
     private readonly guard: ReplyGuardService,
   ) {}
 
-  async list(principal: ShopPrincipal, query: ListCannedRepliesDto): Promise<{ items: CannedReplyView[] }> {
+  async list(principal: ShopPrincipal, query: ListCannedRepliesDto): Promise<CannedReplyList> {
     const replies = await this.replies.list(this.dataSource.manager, principal.shopId, { step: query.step, caseType: query.caseType });
     return { items: replies.map(toCannedReplyView) };
   }

@@ -3,6 +3,7 @@ import type { ShopPrincipal } from '../common/auth/principal.js';
 import type { Platform } from '../shops/shop.entity.js';
 import { checkReply, isBlocked, type GuardFinding } from './guard/reply-guard.js';
 import { RepliesException } from './replies.problems.js';
+import type { GuardAssessment } from './reply.view.js';
 
 /** A supervisor's reason for sending a reply the guard blocks. */
 export interface GuardOverride {
@@ -15,11 +16,9 @@ export interface GuardRecord {
   override: { by: string; reason: string } | null;
 }
 
-/** A reply as the guard judges it for one platform. */
-export interface GuardAssessment {
-  platform: Platform;
-  blocked: boolean;
-  findings: GuardFinding[];
+/** Sending a reply the guard blocks is a supervisor's act: they take responsibility for it. */
+export function mayOverrideReplyGuard(principal: ShopPrincipal): boolean {
+  return principal.kind === 'agent' && principal.role === 'supervisor';
 }
 
 /**
@@ -41,7 +40,7 @@ export class ReplyGuardService {
   screen(input: { platform: Platform; text: string; principal: ShopPrincipal; override?: GuardOverride }): GuardRecord | null {
     const { platform, text, principal, override } = input;
     // Refused even when the text turns out clean: an override is a supervisor's act, whatever it covers.
-    if (override && !(principal.kind === 'agent' && principal.role === 'supervisor')) {
+    if (override && !mayOverrideReplyGuard(principal)) {
       throw new RepliesException('GUARD_OVERRIDE_FORBIDDEN', 'Only a supervisor may override the reply guard; rewrite the reply instead.');
     }
     const { blocked, findings } = this.assess(platform, text);

@@ -6,21 +6,14 @@ import { CaseRepository, type CaseWithContext } from '../cases/case.repository.j
 import type { ShopPrincipal } from '../common/auth/principal.js';
 import type { Platform } from '../shops/shop.entity.js';
 import { ShopsService } from '../shops/shops.service.js';
-import { renderReply, type ReplyValues, type ReplyVariable } from './canned/reply-template.js';
+import { renderReply, type ReplyValues } from './canned/reply-template.js';
 import { CannedRepliesRepository } from './canned-replies.repository.js';
 import { assertKnownVariables, CannedRepliesService } from './canned-replies.service.js';
 import type { CheckReplyDto } from './dto/check-reply.dto.js';
 import type { RenderReplyDto } from './dto/render-reply.dto.js';
-import { rulesFor, type GuardFinding } from './guard/reply-guard.js';
-import { ReplyGuardService, type GuardAssessment } from './reply-guard.service.js';
-
-export interface RenderedCaseReply {
-  text: string;
-  /** Placeholders the case has no value for yet; they stay in `text` as `{name}` for the agent to fill. */
-  unresolved: ReplyVariable[];
-  findings: GuardFinding[];
-  blocked: boolean;
-}
+import { rulesFor } from './guard/reply-guard.js';
+import { ReplyGuardService } from './reply-guard.service.js';
+import type { GuardAssessment, RenderedCaseReply, ReplyRules } from './reply.view.js';
 
 /**
  * Replies as the buyer of a given case (or any buyer of the shop) would receive them: filled in with the
@@ -53,7 +46,7 @@ export class ReplyRenderService {
     return this.guard.assess(platform, input.text);
   }
 
-  async rules(principal: ShopPrincipal) {
+  async rules(principal: ShopPrincipal): Promise<ReplyRules> {
     const { platform } = await this.shops.require(principal.shopId);
     return { platform, rules: rulesFor(platform) };
   }

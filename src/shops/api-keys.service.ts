@@ -5,21 +5,12 @@ import type { IntegrationPrincipal, Principal } from '../common/auth/principal.j
 import { newBearerSecret, sha256Hex } from '../common/auth/secrets.js';
 import { Clock } from '../common/clock/clock.js';
 import { ApiKey } from './api-key.entity.js';
+import type { ApiKeyView, CreatedApiKey } from './api-key.view.js';
 import { assertShopAccess } from './shop-access.js';
 import { ShopException } from './shop.problems.js';
 import { ShopsService } from './shops.service.js';
 
 export const API_KEY_TAG = 'ak';
-
-export interface ApiKeyView {
-  id: string;
-  shopId: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 function toView(key: ApiKey): ApiKeyView {
   return {
@@ -42,7 +33,7 @@ export class ApiKeysService {
     private readonly clock: Clock,
   ) {}
 
-  async create(principal: Principal, shopId: string, name: string): Promise<ApiKeyView & { key: string }> {
+  async create(principal: Principal, shopId: string, name: string): Promise<CreatedApiKey> {
     assertShopAccess(principal, shopId, 'manage');
     await this.shops.require(shopId);
     const { token, prefix } = newBearerSecret(API_KEY_TAG);

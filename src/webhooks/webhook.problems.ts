@@ -8,7 +8,9 @@ export const WebhookException = defineProblems('WebhookException', {
 
 /** A webhook URL that can never be delivered to (see WebhookTargetPolicy); names the `url` field like a validation error. */
 export class WebhookTargetProblem extends ProblemException {
+  static readonly problems = { WEBHOOK_TARGET_NOT_ALLOWED: { status: 422, title: 'Webhook target not allowed' } };
+
   constructor(detail: string) {
-    super({ status: 422, code: 'WEBHOOK_TARGET_NOT_ALLOWED', title: 'Webhook target not allowed', detail, errors: [{ field: 'url', message: detail }] });
+    super({ ...WebhookTargetProblem.problems.WEBHOOK_TARGET_NOT_ALLOWED, code: 'WEBHOOK_TARGET_NOT_ALLOWED', detail, errors: [{ field: 'url', message: detail }] });
   }
 }

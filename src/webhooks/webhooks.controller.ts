@@ -1,13 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { Allow, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
 import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
+import { ApiProblems } from '../common/openapi/api-problems.js';
+import { ApiTag } from '../common/openapi/api-tags.js';
 import { UuidParam } from '../common/uuid-param.js';
 import { MessageLookupDto } from './dto/message-lookup.dto.js';
 import { RotateSecretDto } from './dto/rotate-secret.dto.js';
 import { CreateWebhookEndpointDto, ListMessagesDto, UpdateWebhookEndpointDto } from './dto/webhook-endpoint.dto.js';
 import { WebhooksService } from './webhooks.service.js';
+import { WebhookException, WebhookTargetProblem } from './webhook.problems.js';
+import {
+  WebhookEndpointList,
+  WebhookEndpointView,
+  WebhookEndpointWithSecret,
+  WebhookMessageDetail,
+  WebhookMessagePage,
+  WebhookMessageView,
+} from './webhook.view.js';
+
+const MESSAGE_ID = ApiParam({ name: 'messageId', description: 'The message id from the delivery log', example: '1024' });
 
 const MESSAGE_EXAMPLE = {
   type: 'refund.approved',
@@ -32,7 +45,7 @@ const MESSAGE_EXAMPLE = {
   },
 };
 
-@ApiTags('webhooks')
+@ApiTag('Webhooks')
 @Controller('v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
@@ -42,6 +55,7 @@ export class WebhooksController {
   @Allow('integration', 'supervisor')
   @Idempotent()
   @ApiOperation({
+    operationId: 'createWebhookEndpoint',
     summary: 'Add a webhook endpoint; the answer carries its signing secret',
     description:
       'Events are POSTed as JSON `{ type, timestamp, data }` signed per the Standard Webhooks spec (`webhook-id`, `webhook-timestamp`, ' +
@@ -59,29 +73,45 @@ export class WebhooksController {
       money: { value: { url: 'https://pay.example.com/hooks/refunds', eventTypes: ['refund.approved', 'refund.auto_approved'] } },
     },
   })
-  create(@ShopCaller() caller: ShopPrincipal, @Body() body: CreateWebhookEndpointDto) {
+  @ApiCreatedResponse({ type: WebhookEndpointWithSecret })
+  @ApiProblems(WebhookTargetProblem, 'WEBHOOK_TARGET_NOT_ALLOWED')
+  create(@ShopCaller() caller: ShopPrincipal, @Body() body: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecret> {
     return this.webhooks.create(caller.shopId, body);
   }
 
   @Get('endpoints')
   @Allow('integration', 'supervisor', 'auditor')
-  @ApiOperation({ summary: 'The shop’s webhook endpoints (without secrets)' })
-  list(@ShopCaller() caller: ShopPrincipal) {
+  @ApiOperation({ operationId: 'listWebhookEndpoints', summary: 'The shop’s webhook endpoints (without secrets)' })
+  @ApiOkResponse({ type: WebhookEndpointList })
+  list(@ShopCaller() caller: ShopPrincipal): Promise<WebhookEndpointList> {
     return this.webhooks.list(caller.shopId);
   }
 
   @Get('endpoints/:endpointId')
   @Allow('integration', 'supervisor', 'auditor')
-  @ApiOperation({ summary: 'One webhook endpoint' })
-  get(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string) {
+  @ApiOperation({ operationId: 'getWebhookEndpoint', summary: 'One webhook endpoint' })
+  @ApiOkResponse({ type: WebhookEndpointView })
+  @ApiProblems(WebhookException, 'WEBHOOK_ENDPOINT_NOT_FOUND')
+  get(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string): Promise<WebhookEndpointView> {
     return this.webhooks.get(caller.shopId, endpointId);
   }
 
   @Patch('endpoints/:endpointId')
   @Allow('integration', 'supervisor')
   @Idempotent()
-  @ApiOperation({ summary: 'Change an endpoint’s URL, event filter or description, or disable it (pending messages wait)' })
-  update(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string, @Body() body: UpdateWebhookEndpointDto) {
+  @ApiOperation({ operationId: 'updateWebhookEndpoint', summary: 'Change an endpoint’s URL, event filter or description, or disable it (pending messages wait)' })
+  @ApiBody({
+    type: UpdateWebhookEndpointDto,
+    examples: {
+      disable: { summary: 'Stop deliveries for now (pending messages wait)', value: { enabled: false } },
+      moneyOnly: { summary: 'Only money events', value: { eventTypes: ['refund.approved', 'refund.auto_approved'] } },
+      move: { summary: 'A new URL', value: { url: 'https://oms.example.com/hooks/aftersales/v2', description: 'order system (new cluster)' } },
+    },
+  })
+  @ApiOkResponse({ type: WebhookEndpointView })
+  @ApiProblems(WebhookException, 'WEBHOOK_ENDPOINT_NOT_FOUND')
+  @ApiProblems(WebhookTargetProblem, 'WEBHOOK_TARGET_NOT_ALLOWED')
+  update(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string, @Body() body: UpdateWebhookEndpointDto): Promise<WebhookEndpointView> {
     return this.webhooks.update(caller.shopId, endpointId, body);
   }
 
@@ -90,6 +120,7 @@ export class WebhooksController {
   @Allow('integration', 'supervisor')
   @Idempotent()
   @ApiOperation({
+    operationId: 'rotateWebhookSecret',
     summary: 'Replace the signing secret; the answer carries the new one',
     description:
       'The replaced secret keeps signing beside the new one until `previousSecretExpiresAt` (WEBHOOK_SECRET_OVERLAP_HOURS, 24 h by ' +
@@ -97,44 +128,54 @@ export class WebhooksController {
       'secret, so it can switch any time within the overlap. Rotating again ends an earlier overlap at once. The body is optional.',
   })
   @ApiBody({ type: RotateSecretDto, required: false, examples: { default: { value: {} }, twoDays: { value: { overlapHours: 48 } }, now: { value: { overlapHours: 0 } } } })
-  rotate(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string, @Body() body: RotateSecretDto) {
+  @ApiOkResponse({ type: WebhookEndpointWithSecret })
+  @ApiProblems(WebhookException, 'WEBHOOK_ENDPOINT_NOT_FOUND')
+  rotate(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string, @Body() body: RotateSecretDto): Promise<WebhookEndpointWithSecret> {
     return this.webhooks.rotateSecret(caller.shopId, endpointId, body);
   }
 
   @Delete('endpoints/:endpointId')
   @HttpCode(204)
   @Allow('integration', 'supervisor')
-  @ApiOperation({ summary: 'Remove an endpoint with its messages and delivery log' })
-  async remove(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string) {
+  @ApiOperation({ operationId: 'deleteWebhookEndpoint', summary: 'Remove an endpoint with its messages and delivery log' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiProblems(WebhookException, 'WEBHOOK_ENDPOINT_NOT_FOUND')
+  async remove(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string): Promise<void> {
     await this.webhooks.remove(caller.shopId, endpointId);
   }
 
   @Get('endpoints/:endpointId/messages')
   @Allow('integration', 'supervisor', 'auditor')
-  @ApiOperation({ summary: 'Delivery log of an endpoint, newest first: status, attempts, last status code and error' })
-  messages(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string, @Query() query: ListMessagesDto) {
+  @ApiOperation({ operationId: 'listWebhookMessages', summary: 'Delivery log of an endpoint, newest first: status, attempts, last status code and error' })
+  @ApiOkResponse({ type: WebhookMessagePage })
+  @ApiProblems(WebhookException, 'WEBHOOK_ENDPOINT_NOT_FOUND')
+  messages(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string, @Query() query: ListMessagesDto): Promise<WebhookMessagePage> {
     return this.webhooks.messages(caller.shopId, endpointId, query);
   }
 
   @Get('messages/:messageId')
   @Allow('integration', 'supervisor', 'auditor')
-  @ApiOperation({ summary: 'One message with its payload and every attempt (time, duration, status code, error, start of the response)' })
-  @ApiOkResponse({ description: 'The message and its attempts' })
-  message(@ShopCaller() caller: ShopPrincipal, @Param('messageId') messageId: string) {
+  @ApiOperation({ operationId: 'getWebhookMessage', summary: 'One message with its payload and every attempt (time, duration, status code, error, start of the response)' })
+  @MESSAGE_ID
+  @ApiOkResponse({ type: WebhookMessageDetail, description: 'The message and its attempts' })
+  @ApiProblems(WebhookException, 'WEBHOOK_MESSAGE_NOT_FOUND')
+  message(@ShopCaller() caller: ShopPrincipal, @Param('messageId') messageId: string): Promise<WebhookMessageDetail> {
     return this.webhooks.message(caller.shopId, messageId);
   }
 
   @Get('messages/by-webhook-id/:webhookId')
   @Allow('integration', 'supervisor', 'auditor')
   @ApiOperation({
+    operationId: 'findWebhookMessageByWebhookId',
     summary: 'The message a receiver got with this `webhook-id` header, with every attempt',
     description:
       'One event goes to every endpoint of the shop subscribed to its type under the same `webhook-id`; when it went to more than one, ' +
       'pass `endpointId` (otherwise 409 `WEBHOOK_ID_AMBIGUOUS` lists them). Messages purged after their retention answer 404.',
   })
   @ApiParam({ name: 'webhookId', description: 'The `webhook-id` header value', example: '5f0c1c9e-8d43-4d0e-9a55-0d2f2b1f6a71' })
-  @ApiOkResponse({ description: 'The message and its attempts' })
-  messageByWebhookId(@ShopCaller() caller: ShopPrincipal, @Param('webhookId') webhookId: string, @Query() query: MessageLookupDto) {
+  @ApiOkResponse({ type: WebhookMessageDetail, description: 'The message and its attempts' })
+  @ApiProblems(WebhookException, 'WEBHOOK_MESSAGE_NOT_FOUND', 'WEBHOOK_ID_AMBIGUOUS')
+  messageByWebhookId(@ShopCaller() caller: ShopPrincipal, @Param('webhookId') webhookId: string, @Query() query: MessageLookupDto): Promise<WebhookMessageDetail> {
     return this.webhooks.messageByWebhookId(caller.shopId, webhookId, query.endpointId);
   }
 
@@ -142,8 +183,11 @@ export class WebhooksController {
   @HttpCode(202)
   @Allow('integration', 'supervisor')
   @Idempotent()
-  @ApiOperation({ summary: 'Send a message again (delivered or failed): due now, with a new 24 h retry window' })
-  redeliver(@ShopCaller() caller: ShopPrincipal, @Param('messageId') messageId: string) {
+  @ApiOperation({ operationId: 'redeliverWebhookMessage', summary: 'Send a message again (delivered or failed): due now, with a new 24 h retry window' })
+  @MESSAGE_ID
+  @ApiAcceptedResponse({ type: WebhookMessageView, description: 'Queued: the message as it now stands (pending, due now)' })
+  @ApiProblems(WebhookException, 'WEBHOOK_MESSAGE_NOT_FOUND')
+  redeliver(@ShopCaller() caller: ShopPrincipal, @Param('messageId') messageId: string): Promise<WebhookMessageView> {
     return this.webhooks.redeliver(caller.shopId, messageId);
   }
 }

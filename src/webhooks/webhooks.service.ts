@@ -10,6 +10,15 @@ import type { CreateWebhookEndpointDto, ListMessagesDto, UpdateWebhookEndpointDt
 import { WEBHOOK_EVENT_TYPES } from './webhook-events.js';
 import { WebhookTargetPolicy } from './webhook-targets.js';
 import { WebhookException, WebhookTargetProblem } from './webhook.problems.js';
+import type {
+  WebhookAttemptView,
+  WebhookEndpointList,
+  WebhookEndpointView,
+  WebhookEndpointWithSecret,
+  WebhookMessageDetail,
+  WebhookMessagePage,
+  WebhookMessageView,
+} from './webhook.view.js';
 import { WebhooksRepository, type WebhookAttemptRow, type WebhookEndpointRow, type WebhookMessageRow } from './webhooks.repository.js';
 
 /** A Standard Webhooks secret: `whsec_` and 24 random bytes in base64. */
@@ -19,7 +28,7 @@ function newSecret(): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function endpointView(row: WebhookEndpointRow, now: Date) {
+function endpointView(row: WebhookEndpointRow, now: Date): WebhookEndpointView {
   const overlapEnds = row.previous_secret_expires_at;
   return {
     id: row.id,
@@ -34,7 +43,7 @@ function endpointView(row: WebhookEndpointRow, now: Date) {
   };
 }
 
-function messageView(row: WebhookMessageRow) {
+function messageView(row: WebhookMessageRow): WebhookMessageView {
   return {
     id: row.id,
     eventId: row.event_id,
@@ -54,7 +63,7 @@ function messageView(row: WebhookMessageRow) {
   };
 }
 
-function attemptView(row: WebhookAttemptRow) {
+function attemptView(row: WebhookAttemptRow): WebhookAttemptView {
   return {
     attempt: row.attempt,
     startedAt: row.started_at.toISOString(),
@@ -80,7 +89,7 @@ export class WebhooksService {
     return this.dataSource.manager;
   }
 
-  async create(shopId: string, input: CreateWebhookEndpointDto) {
+  async create(shopId: string, input: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecret> {
     this.checkTarget(input.url);
     const row = await this.webhooks.insertEndpoint(this.db, {
       shop_id: shopId,
@@ -93,16 +102,16 @@ export class WebhooksService {
     return { ...endpointView(row, this.clock.now()), secret: row.secret };
   }
 
-  async list(shopId: string) {
+  async list(shopId: string): Promise<WebhookEndpointList> {
     const now = this.clock.now();
     return { items: (await this.webhooks.listEndpoints(this.db, shopId)).map((row) => endpointView(row, now)) };
   }
 
-  async get(shopId: string, id: string) {
+  async get(shopId: string, id: string): Promise<WebhookEndpointView> {
     return endpointView(await this.requireEndpoint(shopId, id), this.clock.now());
   }
 
-  async update(shopId: string, id: string, input: UpdateWebhookEndpointDto) {
+  async update(shopId: string, id: string, input: UpdateWebhookEndpointDto): Promise<WebhookEndpointView> {
     if (input.url !== undefined) this.checkTarget(input.url);
     const row = await this.webhooks.updateEndpoint(
       this.db,
@@ -120,7 +129,7 @@ export class WebhooksService {
    * signing beside it for the overlap (WEBHOOK_SECRET_OVERLAP_HOURS, or `overlapHours`), so receivers can
    * switch to the new secret any time within it without rejecting a single delivery.
    */
-  async rotateSecret(shopId: string, id: string, input: RotateSecretDto = {}) {
+  async rotateSecret(shopId: string, id: string, input: RotateSecretDto = {}): Promise<WebhookEndpointWithSecret> {
     const now = this.clock.now();
     const overlapHours = input.overlapHours ?? this.env.WEBHOOK_SECRET_OVERLAP_HOURS;
     const previousUntil = overlapHours > 0 ? new Date(now.getTime() + overlapHours * 3_600_000) : null;
@@ -135,7 +144,7 @@ export class WebhooksService {
     }
   }
 
-  async messages(shopId: string, endpointId: string, query: ListMessagesDto) {
+  async messages(shopId: string, endpointId: string, query: ListMessagesDto): Promise<WebhookMessagePage> {
     await this.requireEndpoint(shopId, endpointId);
     if (query.cursor !== undefined && !isCursorField('bigint', query.cursor)) {
       throw new PaginationException('INVALID_CURSOR', 'Pass back the nextCursor of a previous page unchanged.');
@@ -145,7 +154,7 @@ export class WebhooksService {
     return { items: page.map(messageView), nextCursor: rows.length > query.limit ? page[page.length - 1].id : null };
   }
 
-  async message(shopId: string, id: string) {
+  async message(shopId: string, id: string): Promise<WebhookMessageDetail> {
     const row = await this.requireMessage(shopId, id);
     return { ...messageView(row), attemptLog: (await this.webhooks.attempts(this.db, shopId, id)).map(attemptView) };
   }
@@ -154,7 +163,7 @@ export class WebhooksService {
    * The message a receiver got with this `webhook-id`, with its attempts. One event goes to every endpoint
    * of the shop that subscribed to its type, all under the same id: then `endpointId` picks one.
    */
-  async messageByWebhookId(shopId: string, webhookId: string, endpointId?: string) {
+  async messageByWebhookId(shopId: string, webhookId: string, endpointId?: string): Promise<WebhookMessageDetail> {
     const rows = UUID.test(webhookId) ? await this.webhooks.findMessagesByEventId(this.db, shopId, webhookId, endpointId) : [];
     if (rows.length === 0) {
       throw new WebhookException('WEBHOOK_MESSAGE_NOT_FOUND', `No webhook message with webhook-id ${webhookId}${endpointId ? ` for endpoint ${endpointId}` : ''}.`);
@@ -166,7 +175,7 @@ export class WebhooksService {
     return { ...messageView(rows[0]), attemptLog: (await this.webhooks.attempts(this.db, shopId, rows[0].id)).map(attemptView) };
   }
 
-  async redeliver(shopId: string, id: string) {
+  async redeliver(shopId: string, id: string): Promise<WebhookMessageView> {
     await this.requireMessage(shopId, id);
     // The retention purge may have removed it since; then it is gone like any other.
     if (!(await this.webhooks.redeliver(this.db, shopId, id, this.clock.now()))) {

@@ -5,6 +5,7 @@ import { REASON_CODES, type ReasonCode } from '../../reasons/reason.types.js';
 import { CASE_EVENT_SOURCES, RESOLUTIONS, type CaseEventType, type Resolution } from '../machine/case.types.js';
 import { MAX_MONEY } from './open-case.dto.js';
 import { OptionalField } from '../../common/optional-field.js';
+import { discriminatedUnion } from '../../common/openapi/api-responses.js';
 
 class NoteDto {
   @ApiProperty({ example: '已电话联系买家，确认问题' })
@@ -47,18 +48,18 @@ class VerifyDto {
 }
 
 class ProposeDto {
-  @ApiProperty({ enum: RESOLUTIONS })
+  @ApiProperty({ enum: RESOLUTIONS, example: 'full_refund' })
   @IsIn(RESOLUTIONS)
   resolution: Resolution;
 
-  @ApiPropertyOptional({ description: 'Minor units; omitted for a full refund means the requested amount' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_MONEY, example: 29900, description: 'Minor units; omitted for a full refund means the requested amount' })
   @OptionalField()
   @IsInt()
   @Min(0)
   @Max(MAX_MONEY)
   amount?: number;
 
-  @ApiProperty()
+  @ApiProperty({ minLength: 1, maxLength: 4000, example: '同意全额退款，款项将原路退回' })
   @IsString()
   @Length(1, 4000)
   note: string;
@@ -90,7 +91,7 @@ class ShipmentDto {
 }
 
 class OptionalNoteDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ maxLength: 4000, example: '买家不接受部分退款' })
   @OptionalField()
   @IsString()
   @MaxLength(4000)
@@ -98,7 +99,7 @@ class OptionalNoteDto {
 }
 
 class RefundExecutedDto {
-  @ApiProperty({ example: 29900 })
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_MONEY, example: 29900, description: 'Paid out, in minor units: must equal the reserved amount' })
   @IsInt()
   @Min(1)
   @Max(MAX_MONEY)
@@ -111,18 +112,18 @@ class RefundExecutedDto {
 }
 
 class RefundFailedDto {
-  @ApiProperty({ example: 'buyer account frozen' })
+  @ApiProperty({ example: '买家支付宝账户已冻结，原路退款失败' })
   @IsString()
   @Length(1, 2000)
   reason: string;
 }
 
 class RulingDto {
-  @ApiProperty({ enum: ['buyer', 'merchant'] })
+  @ApiProperty({ enum: ['buyer', 'merchant'], example: 'buyer' })
   @IsIn(['buyer', 'merchant'])
   favour: 'buyer' | 'merchant';
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_MONEY, example: 29900, description: 'Awarded to the buyer, in minor units; omitted: what the buyer requested' })
   @OptionalField()
   @IsInt()
   @Min(0)
@@ -164,3 +165,19 @@ export const BUYER_FACING_NOTE_EVENTS: readonly ClientEventType[] = ['CONTACT_BU
 export function eventSourceOf(type: ClientEventType): 'agent' | 'integration' {
   return CASE_EVENT_SOURCES[type] === 'agent' ? 'agent' : 'integration';
 }
+
+const REPORTED_BY: Record<(typeof CASE_EVENT_SOURCES)[ClientEventType], string> = {
+  agent: 'Recorded by an agent or supervisor (agent session).',
+  buyer: 'Reported by the order system with the shop’s API key: what the buyer did on the platform.',
+  money: 'Reported by the order system with the shop’s API key: what the payment system did.',
+  platform: 'Reported by the order system with the shop’s API key: what the platform decided.',
+};
+
+/**
+ * The OpenAPI body of POST /v1/cases/{caseId}/events: one schema per event type (`VerifyEvent`, …), each
+ * the payload class CaseEventPipe validates that type with plus `type`, discriminated by `type`.
+ */
+export const CASE_EVENT_BODY = discriminatedUnion('type', CASE_EVENT_PAYLOADS, {
+  nameOf: (type) => `${type.toLowerCase().replace(/(^|_)([a-z])/g, (_, _sep: string, letter: string) => letter.toUpperCase())}Event`,
+  describe: (type) => REPORTED_BY[CASE_EVENT_SOURCES[type]],
+});

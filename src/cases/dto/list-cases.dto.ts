@@ -5,6 +5,7 @@ import { CASE_TYPES, type CaseType } from '../machine/case.types.js';
 import { IsTimestamp } from '../../common/is-timestamp.js';
 import { OptionalField } from '../../common/optional-field.js';
 
+/** Every filter applies together; archived cases are included unless `state` leaves them out. */
 export class ListCasesDto extends PageQueryDto {
   @ApiPropertyOptional({ example: 'open', description: 'A state (`open`, `archived`) or a step (`open.verify`, `followUp.refunding`)' })
   @OptionalField()
@@ -26,6 +27,23 @@ export class ListCasesDto extends PageQueryDto {
   @IsString()
   @Length(1, 100)
   orderId?: string;
+
+  @ApiPropertyOptional({ description: 'The platform’s after-sales id (exact), on any platform', example: 'TB-RF-20261102-0001' })
+  @OptionalField()
+  @IsString()
+  @Length(1, 100)
+  platformCaseId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The buyer: their platform id (exact), or their nickname, exact or its beginning (`小` finds `小明` and `小红`; case-sensitive). ' +
+      'Either match counts.',
+    example: '小明',
+  })
+  @OptionalField()
+  @IsString()
+  @Length(1, 100)
+  buyer?: string;
 
   @ApiPropertyOptional({ description: 'Only cases with a deadline due before this time' })
   @OptionalField()

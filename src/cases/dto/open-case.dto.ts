@@ -40,7 +40,7 @@ export class OrderItemDto {
   @Max(MAX_MONEY)
   unitPrice: number;
 
-  @ApiPropertyOptional({ enum: GOODS_KINDS, default: 'standard', description: 'Anything but standard is refund-only' })
+  @ApiPropertyOptional({ enum: GOODS_KINDS, description: 'Anything but standard is refund-only (default standard)' })
   @OptionalField()
   @IsIn(GOODS_KINDS)
   goodsKind: GoodsKind = 'standard';
@@ -62,7 +62,7 @@ export class OrderSnapshotDto {
   @Max(MAX_MONEY)
   paidTotal: number;
 
-  @ApiPropertyOptional({ example: 'CNY', default: 'CNY' })
+  @ApiPropertyOptional({ example: 'CNY', description: 'ISO 4217 (default CNY)' })
   @OptionalField()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as CNY' })
   currency: string = 'CNY';

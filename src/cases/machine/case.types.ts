@@ -18,7 +18,8 @@ export const CASE_OUTCOMES = [
 ] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 
-export type ApprovalSource = 'merchant' | 'auto' | 'buyer_accept' | 'ruling';
+export const APPROVAL_SOURCES = ['merchant', 'auto', 'buyer_accept', 'ruling'] as const;
+export type ApprovalSource = (typeof APPROVAL_SOURCES)[number];
 
 /** The playbook steps before a proposal; a proposal made before one is done records it as skipped. */
 export const PLAYBOOK_STEPS = ['contact', 'verify', 'apologise'] as const;

@@ -1,6 +1,5 @@
-import { SetMetadata, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
-import { applyDecorators } from '@nestjs/common';
+import { SetMetadata, createParamDecorator, type ExecutionContext, type Type } from '@nestjs/common';
+import type { Reflector } from '@nestjs/core';
 import { CommonException } from '../problem/common.problems.js';
 import type { Caller, Principal, ShopPrincipal } from './principal.js';
 
@@ -9,12 +8,16 @@ export const PRINCIPAL_KEY = 'principal';
 
 /**
  * Declares who may call a route. Routes without it are admin-only: access fails closed.
- * `@Allow('public')` needs no credentials at all.
+ * `@Allow('public')` needs no credentials at all. The OpenAPI document derives each operation's
+ * security schemes from the same list (see allowedCallers).
  */
 export function Allow(...callers: Caller[]) {
-  const decorators: Array<ClassDecorator & MethodDecorator> = [SetMetadata(ACCESS_METADATA, callers)];
-  if (!callers.includes('public')) decorators.push(ApiBearerAuth());
-  return applyDecorators(...decorators);
+  return SetMetadata(ACCESS_METADATA, callers);
+}
+
+/** Who may call a handler: its own `@Allow`, else its controller's, else the admin only. */
+export function allowedCallers(reflector: Reflector, handler: Function, controller: Type): Caller[] {
+  return reflector.getAllAndOverride<Caller[] | undefined>(ACCESS_METADATA, [handler, controller]) ?? ['admin'];
 }
 
 /** Roles that work cases; auditors only read. */

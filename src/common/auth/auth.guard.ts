@@ -4,14 +4,16 @@ import { SessionsService } from '../../agents/sessions.service.js';
 import { ApiKeysService, API_KEY_TAG } from '../../shops/api-keys.service.js';
 import { SESSION_TAG } from '../../agents/sessions.service.js';
 import { CommonException } from '../problem/common.problems.js';
-import { ACCESS_METADATA, PRINCIPAL_KEY } from './access.decorator.js';
+import { allowedCallers, PRINCIPAL_KEY } from './access.decorator.js';
 import { AdminToken } from './admin-token.js';
-import type { Caller, Principal } from './principal.js';
+import type { Principal } from './principal.js';
 import { constantTimeEquals } from './secrets.js';
+import { sessionTokenFromCookie } from './session-cookie.js';
 
 /**
  * Authenticates every request from its `Authorization: Bearer` token (admin token, shop API key or
- * agent session) and checks the route's `@Allow(...)` list. Routes that declare nothing are admin-only.
+ * agent session) or, without one, the console's session cookie, and checks the route's `@Allow(...)` list.
+ * Routes that declare nothing are admin-only.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -23,16 +25,11 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const allowed = this.reflector.getAllAndOverride<Caller[] | undefined>(ACCESS_METADATA, [context.getHandler(), context.getClass()]) ?? ['admin'];
+    const allowed = allowedCallers(this.reflector, context.getHandler(), context.getClass());
     if (allowed.includes('public')) return true;
 
     const request = context.switchToHttp().getRequest();
-    const token = bearerToken(request.headers?.authorization);
-    if (!token) {
-      throw new CommonException('UNAUTHENTICATED', 'Send `Authorization: Bearer <token>`: an agent session, a shop API key or the admin token.');
-    }
-    const principal = await this.resolve(token);
-    if (!principal) throw new CommonException('INVALID_CREDENTIALS', 'The token is unknown, revoked or expired.');
+    const principal = await this.authenticate(request);
     request[PRINCIPAL_KEY] = principal;
 
     const permitted =
@@ -44,6 +41,29 @@ export class AuthGuard implements CanActivate {
       throw new CommonException('FORBIDDEN', `This route cannot be called with ${who}.`);
     }
     return true;
+  }
+
+  /**
+   * The `Authorization` header first; without a bearer token, the console's session cookie, which only
+   * ever carries an agent session (cookie-authenticated mutations are guarded by enableCsrfProtection).
+   */
+  private async authenticate(request: { headers?: Record<string, string | string[] | undefined>; protocol?: string }): Promise<Principal> {
+    const token = bearerToken(request.headers?.authorization);
+    if (token) {
+      const principal = await this.resolve(token);
+      if (!principal) throw new CommonException('INVALID_CREDENTIALS', 'The token is unknown, revoked or expired.');
+      return principal;
+    }
+    const cookie = sessionTokenFromCookie(request);
+    if (!cookie) {
+      throw new CommonException(
+        'UNAUTHENTICATED',
+        'Send `Authorization: Bearer <token>` (an agent session, a shop API key or the admin token), or sign in to the console.',
+      );
+    }
+    const principal = cookie.startsWith(`${SESSION_TAG}_`) ? await this.sessions.authenticate(cookie) : undefined;
+    if (!principal) throw new CommonException('INVALID_CREDENTIALS', 'The session has ended (signed out, revoked or expired): sign in again.');
+    return principal;
   }
 
   private async resolve(token: string): Promise<Principal | undefined> {

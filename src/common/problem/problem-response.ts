@@ -1,4 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import { isCrossSiteRefusal } from '../cross-site-protection.js';
+import { CommonException } from './common.problems.js';
 import { ProblemException, type ProblemFieldError } from './problem.exception.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -43,6 +45,21 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
 };
 
+/**
+ * Problems answered before any handler runs (body parsing, limits) or by a framework component, with the
+ * titles toProblem gives them: documented like the feature catalogues.
+ */
+export const FrameworkProblems = {
+  problems: {
+    MALFORMED_JSON: { status: 400, title: titleFor(400) },
+    MALFORMED_URL: { status: 400, title: titleFor(400) },
+    URI_TOO_LONG: { status: 414, title: titleFor(414) },
+    PAYLOAD_TOO_LARGE: { status: 413, title: titleFor(413) },
+    UNSUPPORTED_MEDIA_TYPE: { status: 415, title: titleFor(415) },
+    SERVICE_UNAVAILABLE: { status: 503, title: titleFor(503) },
+  },
+} as const;
+
 export function problemTypeFor(code: string): string {
   return `urn:problem:aftersales:${code.toLowerCase().replace(/_/g, '-')}`;
 }
@@ -54,6 +71,9 @@ function titleFor(status: number): string {
 
 /** Maps anything thrown while serving a request to a problem body. Unknown errors become a 500. */
 export function toProblem(error: unknown): ProblemBody {
+  if (isCrossSiteRefusal(error)) {
+    return toProblem(new CommonException('CROSS_SITE_REQUEST', `${error.message}. Send it from the console's own origin, or without browser headers.`));
+  }
   if (error instanceof ProblemException) {
     return {
       type: problemTypeFor(error.code),

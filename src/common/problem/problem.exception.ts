@@ -40,12 +40,20 @@ export class ProblemException extends Error {
 
 export type ProblemCatalog<C extends string> = Record<C, { status: number; title: string }>;
 
+/** Anything that carries a catalogue of problem codes: a feature exception, or a framework's fixed list. */
+export interface ProblemSource<C extends string> {
+  readonly problems: ProblemCatalog<C>;
+}
+
 /**
  * Declares a feature's problem codes once and returns an exception class bound to them:
- * `throw new ShopException('SHOP_NOT_FOUND', 'No shop 42')`.
+ * `throw new ShopException('SHOP_NOT_FOUND', 'No shop 42')`. The catalogue stays readable as
+ * `ShopException.problems`, so the OpenAPI document lists the same codes with the same statuses.
  */
 export function defineProblems<C extends string>(name: string, catalog: ProblemCatalog<C>) {
   const FeatureException = class extends ProblemException {
+    static readonly problems: ProblemCatalog<C> = catalog;
+
     constructor(code: C, detail?: string, extensions?: Record<string, unknown>) {
       super({ ...catalog[code], code, detail, extensions });
     }

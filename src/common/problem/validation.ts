@@ -10,12 +10,13 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 export class ValidationProblem extends ProblemException {
+  static readonly problems = { VALIDATION_FAILED: { status: 400, title: 'The request is not valid' } };
+
   constructor(errors: ProblemFieldError[]) {
     const fields = [...new Set(errors.map((e) => e.field))];
     super({
-      status: 400,
+      ...ValidationProblem.problems.VALIDATION_FAILED,
       code: 'VALIDATION_FAILED',
-      title: 'The request is not valid',
       detail: `Invalid field${fields.length === 1 ? '' : 's'}: ${fields.join(', ')}`,
       errors,
     });

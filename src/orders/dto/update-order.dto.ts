@@ -20,7 +20,7 @@ export class UpdateOrderDto {
   @Max(MAX_MONEY)
   paidTotal?: number;
 
-  @ApiPropertyOptional({ example: '2026-11-20T09:30:00Z', nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', example: '2026-11-20T09:30:00Z', nullable: true, description: 'null clears it' })
   @NullableField()
   @IsTimestamp()
   shippedAt?: string | null;

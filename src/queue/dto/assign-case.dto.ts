@@ -3,7 +3,7 @@ import { IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { OptionalField } from '../../common/optional-field.js';
 
 export class AssignCaseDto {
-  @ApiProperty({ nullable: true, description: 'The teammate to hand the case to; null puts it back in the queue', example: null })
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The teammate to hand the case to; null puts it back in the queue', example: null })
   @ValidateIf((_, value) => value !== null)
   @IsUUID('all', { message: 'agentId must be an agent id or null' })
   agentId: string | null;

@@ -19,7 +19,7 @@ export class CreateShopDto {
   @IsIn(PLATFORMS, { message: `platform must be one of ${PLATFORMS.join(', ')}` })
   platform: Platform;
 
-  @ApiPropertyOptional({ example: 'Asia/Shanghai', default: 'Asia/Shanghai', description: 'IANA time zone for day boundaries' })
+  @ApiPropertyOptional({ example: 'Asia/Shanghai', description: 'IANA time zone for day boundaries (default Asia/Shanghai)' })
   @OptionalField()
   @IsTimeZone()
   timezone?: string;
@@ -30,7 +30,7 @@ export class CreateShopDto {
   @Type(() => ShopPolicyDto)
   policy?: ShopPolicyDto;
 
-  @ApiPropertyOptional({ default: false, description: '分流: new cases go to the online agent with the fewest open cases' })
+  @ApiPropertyOptional({ description: '分流: new cases go to the online agent with the fewest open cases (default false)' })
   @OptionalField()
   @IsBoolean()
   distributionEnabled?: boolean;

@@ -9,12 +9,15 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { i18n } from './i18n';
 import { ApiProblem } from './api/http';
+import { prefetchFirstScreen } from './api/queries';
 import { KeyboardProvider } from './keyboard/keyboard';
 import { useIsDark } from './prefs';
 
+const loadShell = () => import('./shell/shell');
+const loadQueue = () => import('./screens/queue');
 const Login = lazy(() => import('./screens/login'));
-const Shell = lazy(() => import('./shell/shell'));
-const Queue = lazy(() => import('./screens/queue'));
+const Shell = lazy(loadShell);
+const Queue = lazy(loadQueue);
 const CaseWorkspace = lazy(() => import('./screens/case/case-workspace'));
 const CaseSearch = lazy(() => import('./screens/case-search'));
 
@@ -28,6 +31,13 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+prefetchFirstScreen(queryClient, window.location.pathname, window.location.search);
+// The first screen's code is fetched now, beside its data, rather than after React first renders.
+if (!window.location.pathname.startsWith('/login')) {
+  void loadShell();
+  if (window.location.pathname === '/' || window.location.pathname.startsWith('/queue')) void loadQueue();
+}
 
 const fallback = (
   <div className="page-loading">
@@ -63,6 +73,9 @@ function Themed() {
       token: {
         // Darker than antd's default blue and red so text on them passes WCAG AA in both themes.
         colorPrimary: dark ? '#3c89e8' : '#0958d9',
+        // Links and the processing tag take these, not the primary colour.
+        colorLink: dark ? '#69b1ff' : '#0958d9',
+        colorInfo: dark ? '#69b1ff' : '#0958d9',
         colorError: dark ? '#f0605d' : '#cf1322',
         colorWarning: dark ? '#e8b339' : '#ad6800',
         colorSuccess: dark ? '#6abe39' : '#237804',

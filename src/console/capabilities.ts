@@ -16,40 +16,8 @@ import { QueueController } from '../queue/queue.controller.js';
 import { CannedRepliesController } from '../replies/canned-replies.controller.js';
 import { mayOverrideReplyGuard } from '../replies/reply-guard.service.js';
 import { WebhooksController } from '../webhooks/webhooks.controller.js';
+import type { Capabilities } from './console-bootstrap.view.js';
 
-/** What the console may offer a signed-in agent; the API enforces the same rules whatever the console shows. */
-export interface Capabilities {
-  /** Take the next unassigned case (POST /v1/queue/claim). */
-  claim: boolean;
-  /** Assign any case to anyone who works cases (PUT /v1/cases/:id/assignee on others' cases). */
-  assign: boolean;
-  /** Transfer (转交) or release one's own cases (PUT /v1/cases/:id/assignee). */
-  transfer: boolean;
-  /** Send playbook events on cases (POST /v1/cases/:id/events): contact, verify, propose… */
-  workCases: boolean;
-  /** Upload evidence files (POST /v1/cases/:id/evidence). */
-  uploadEvidence: boolean;
-  /** Send a reply the compliance guard blocks, with a reason (`guardOverride`). */
-  overrideGuard: boolean;
-  /** Verify the audit chains and read the export access log (GET /v1/audit/verify, /access-log). */
-  readAudit: boolean;
-  /** Bulk-export audit events (GET /v1/audit/export). */
-  exportAudit: boolean;
-  /** Unmasked buyer phone numbers and addresses in exports (`includePersonalData=true`). */
-  exportPersonalData: boolean;
-  /** Create, edit and delete canned replies. */
-  manageReplies: boolean;
-  /** Change the shop: policy windows, time zone, distribution (分流). */
-  manageShop: boolean;
-  /** Create, change and deactivate agent accounts. */
-  manageAgents: boolean;
-  /** Create and revoke the shop's API keys. */
-  manageApiKeys: boolean;
-  /** Create, change, rotate and redeliver webhook endpoints. */
-  manageWebhooks: boolean;
-  /** Read the after-sales metrics. */
-  readMetrics: boolean;
-}
 
 /** A capability that is exactly "may call this route": read from the route's own `@Allow`. */
 const ROUTES: Record<string, [Type, string]> = {

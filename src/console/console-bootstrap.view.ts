@@ -2,7 +2,6 @@ import { ApiProperty } from '@nestjs/swagger';
 import { AGENT_ROLES, PRESENCES, type AgentRole, type Presence } from '../agents/agent.entity.js';
 import { PLATFORMS, type Platform } from '../shops/shop.entity.js';
 import { ShopPolicy } from '../shops/shop.view.js';
-import type { Capabilities } from './capabilities.js';
 
 export class BootstrapMe {
   @ApiProperty({ format: 'uuid', example: '6f1c2a9e-5b7d-4e8f-9a10-7c6b5d4e3f21' })
@@ -51,6 +50,40 @@ export class BootstrapShop {
 
   @ApiProperty({ description: '分流: new cases go to the online agent with the fewest open cases', example: true })
   distributionEnabled!: boolean;
+}
+
+/** What the console may offer a signed-in agent; the API enforces the same rules whatever the console shows. */
+export interface Capabilities {
+  /** Take the next unassigned case (POST /v1/queue/claim). */
+  claim: boolean;
+  /** Assign any case to anyone who works cases (PUT /v1/cases/:id/assignee on others' cases). */
+  assign: boolean;
+  /** Transfer (转交) or release one's own cases (PUT /v1/cases/:id/assignee). */
+  transfer: boolean;
+  /** Send playbook events on cases (POST /v1/cases/:id/events): contact, verify, propose… */
+  workCases: boolean;
+  /** Upload evidence files (POST /v1/cases/:id/evidence). */
+  uploadEvidence: boolean;
+  /** Send a reply the compliance guard blocks, with a reason (`guardOverride`). */
+  overrideGuard: boolean;
+  /** Verify the audit chains and read the export access log (GET /v1/audit/verify, /access-log). */
+  readAudit: boolean;
+  /** Bulk-export audit events (GET /v1/audit/export). */
+  exportAudit: boolean;
+  /** Unmasked buyer phone numbers and addresses in exports (`includePersonalData=true`). */
+  exportPersonalData: boolean;
+  /** Create, edit and delete canned replies. */
+  manageReplies: boolean;
+  /** Change the shop: policy windows, time zone, distribution (分流). */
+  manageShop: boolean;
+  /** Create, change and deactivate agent accounts. */
+  manageAgents: boolean;
+  /** Create and revoke the shop's API keys. */
+  manageApiKeys: boolean;
+  /** Create, change, rotate and redeliver webhook endpoints. */
+  manageWebhooks: boolean;
+  /** Read the after-sales metrics. */
+  readMetrics: boolean;
 }
 
 export class CapabilitiesView implements Capabilities {

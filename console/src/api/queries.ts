@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { OpenApiDocument } from '../lib/event-schema';
 import { api, query } from './http';
 import type {
@@ -8,6 +8,7 @@ import type {
   CannedReply,
   CaseMachineDescription,
   CaseView,
+  ConsoleBootstrapView,
   EvidenceList,
   Page,
   QueueCounts,
@@ -34,26 +35,55 @@ export const keys = {
 
 const STATIC = { staleTime: Infinity, gcTime: Infinity } as const;
 
+const bootstrapQuery = {
+  queryKey: keys.bootstrap,
+  queryFn: () => api<ConsoleBootstrapView>('/v1/console/bootstrap').then(({ me, ...rest }): Bootstrap => ({ ...rest, agent: me })),
+  staleTime: 60_000,
+  retry: false,
+} as const;
+
 export function useBootstrap() {
-  return useQuery({ queryKey: keys.bootstrap, queryFn: () => api<Bootstrap>('/v1/console/bootstrap'), staleTime: 60_000, retry: false });
+  return useQuery(bootstrapQuery);
+}
+
+/**
+ * Starts what the first screen needs while its code is still loading: the bootstrap always, the queue
+ * on a queue URL. Outside a session the bootstrap answers 401 and the shell sends the agent to sign in.
+ */
+export function prefetchFirstScreen(client: QueryClient, path: string, search: string): void {
+  if (path.startsWith('/login')) return;
+  void client.prefetchQuery(bootstrapQuery);
+  if (path === '/' || path.startsWith('/queue')) {
+    const filters = Object.fromEntries(new URLSearchParams(search));
+    void client.prefetchQuery({ queryKey: keys.queue(filters), queryFn: () => fetchQueue(filters, (partial) => client.setQueryData(keys.queue(filters), partial)) });
+  }
 }
 
 export const QUEUE_PAGE = 200;
 
 /** The whole queue in the API's order: pages are followed up to 2,000 rows (the list is windowed). */
-export async function fetchQueue(filters: Record<string, string | undefined>): Promise<QueueItem[]> {
+/** The whole queue page by page; `onPage` sees what has arrived so far, so the first rows show at once. */
+export async function fetchQueue(filters: Record<string, string | undefined>, onPage?: (sofar: QueueItem[]) => void): Promise<QueueItem[]> {
   const items: QueueItem[] = [];
   let cursor: string | undefined;
   do {
     const page = await api<Page<QueueItem>>(`/v1/queue${query({ ...filters, limit: QUEUE_PAGE, cursor })}`);
     items.push(...page.items);
     cursor = page.nextCursor ?? undefined;
+    if (cursor) onPage?.([...items]);
   } while (cursor && items.length < 2000);
   return items;
 }
 
 export function useQueue(filters: Record<string, string | undefined>) {
-  return useQuery({ queryKey: keys.queue(filters), queryFn: () => fetchQueue(filters), placeholderData: keepPreviousData, refetchInterval: 60_000 });
+  const client = useQueryClient();
+  const key = keys.queue(filters);
+  return useQuery({
+    queryKey: key,
+    queryFn: () => fetchQueue(filters, (sofar) => client.setQueryData(key, sofar)),
+    placeholderData: keepPreviousData,
+    refetchInterval: 60_000,
+  });
 }
 
 export function useQueueCounts() {

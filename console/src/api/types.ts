@@ -7,35 +7,17 @@ import type { CaseMachineDescription } from '../../../src/cases/machine/case-mac
 import type { ReasonDefinition } from '../../../src/reasons/reason.types';
 import type { AgentView } from '../../../src/agents/agent.view';
 import type { CaseType } from '../../../src/cases/machine/case.types';
+import type { ConsoleBootstrapView } from '../../../src/console/console-bootstrap.view';
 import type { Finding } from '../lib/guard-offsets';
 
-export type { CaseView, DeadlineView, QueueItem, SlaStatus, EvidenceView, AuditEventView, CaseMachineDescription, ReasonDefinition, AgentView, CaseType };
+export type { ConsoleBootstrapView, CaseView, DeadlineView, QueueItem, SlaStatus, EvidenceView, AuditEventView, CaseMachineDescription, ReasonDefinition, AgentView, CaseType };
 
 export type Role = 'agent' | 'supervisor' | 'auditor';
 export type Presence = 'online' | 'away' | 'suspended';
 export type Platform = 'taobao' | 'tmall' | 'pinduoduo' | 'jd' | 'wechat' | 'other';
 
-export interface Bootstrap {
-  agent: { id: string; email: string; displayName: string; role: Role; presence: Presence; maxOpenCases: number | null; openCases: number };
-  shop: {
-    id: string;
-    slug: string;
-    name: string;
-    platform: Platform;
-    timezone: string;
-    policy: {
-      merchantResponseHours: number;
-      buyerReturnShippingDays: number;
-      merchantReceiptDays: number;
-      disputeEvidenceHours: number;
-      buyerEscalationDays: number;
-    };
-    distributionEnabled: boolean;
-  };
-  serverTime: string;
-  deadlineWarningLeadMinutes: number;
-  capabilities: Record<string, boolean>;
-}
+/** GET /v1/console/bootstrap, with the signed-in agent under the name the console uses throughout. */
+export type Bootstrap = Omit<ConsoleBootstrapView, 'me'> & { agent: ConsoleBootstrapView['me'] };
 
 export interface SlaCounts {
   overdue: number;

@@ -50,6 +50,8 @@ export const en: SameKeys<Messages> = {
     'buyer-escalation': 'Escalation window',
   },
   consequence: {
+    'merchant-response-return': 'Auto-approves the return of {{amount}} at zero',
+    'merchant-response-exchange': 'Auto-approves the exchange at zero',
     'merchant-response': 'Auto-approves refund of {{amount}} at zero',
     'merchant-receipt': 'Refund of {{amount}} released at zero',
     'dispute-evidence': 'Platform rules without your evidence at zero',
@@ -57,7 +59,10 @@ export const en: SameKeys<Messages> = {
     'buyer-escalation': 'Buyer can no longer escalate after this',
   },
   caseType: { refund: 'Refund only', return: 'Return & refund', exchange: 'Exchange', complaint: 'Complaint' },
-  step: { contact: 'Contact buyer', verify: 'Verify', apologise: 'Apologise', propose: 'Propose', followUp: 'Follow up', dispute: 'Platform dispute', archive: 'Archive' },
+  step: { contact: 'Contact buyer', verify: 'Verify', apologise: 'Apologise', propose: 'Propose', followUp: 'Follow up', dispute: 'Platform dispute', archive: 'Archive',
+    // sub-states after the proposal
+    awaitingReturn: 'Awaiting return', returnInTransit: 'Return in transit', refunding: 'Refund due', exchanging: 'Exchanging', remedying: 'Remedying',
+    buyerDeclined: 'Buyer declined', refundFailed: 'Refund failed', escalated: 'Buyer escalated', evidence: 'Evidence due', awaitingRuling: 'Awaiting ruling' },
   category: { quality: 'Quality', non_quality: 'Non-quality' },
   intervened: 'Intervened',
   state: {

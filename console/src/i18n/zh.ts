@@ -30,7 +30,7 @@ export const zh = {
     noneLeft: '没有待领取的案件',
     overdue: '已超时',
     dueSoon: '即将到期',
-    autoApprove: '{{lead}} 内将自动同意 {{amount}}（{{count}} 单）',
+    autoApprove: '{{lead}}内将自动同意 {{amount}}（{{count}} 单）',
     empty: '队列是空的。',
     filters: { label: '筛选', type: '类型', step: '步骤', assignee: '负责人', intervened: '平台介入', all: '全部', mine: '我的', unassigned: '未分配', yes: '已介入', no: '未介入', clear: '清除筛选' },
     col: { deadline: '截止', case: '案件', type: '类型', step: '步骤', reason: '原因', buyer: '买家', amount: '金额', assignee: '负责人' },
@@ -47,6 +47,8 @@ export const zh = {
     'buyer-escalation': '买家申诉期',
   },
   consequence: {
+    'merchant-response-return': '到期自动同意退货 {{amount}}',
+    'merchant-response-exchange': '到期自动同意换货',
     'merchant-response': '到期自动同意退款 {{amount}}',
     'merchant-receipt': '到期自动退款 {{amount}}',
     'dispute-evidence': '到期平台将无商家举证裁决',
@@ -54,7 +56,10 @@ export const zh = {
     'buyer-escalation': '到期后买家不能再申请介入',
   },
   caseType: { refund: '仅退款', return: '退货退款', exchange: '换货', complaint: '投诉' },
-  step: { contact: '联系买家', verify: '核实情况', apologise: '安抚致歉', propose: '协调方案', followUp: '跟进处理', dispute: '平台介入', archive: '备案登记' },
+  step: { contact: '联系买家', verify: '核实情况', apologise: '安抚致歉', propose: '协调方案', followUp: '跟进处理', dispute: '平台介入', archive: '备案登记',
+    // sub-states after the proposal
+    awaitingReturn: '等待买家寄回', returnInTransit: '退货在途', refunding: '待退款', exchanging: '换货中', remedying: '补救中',
+    buyerDeclined: '买家拒绝方案', refundFailed: '退款失败', escalated: '买家已申请介入', evidence: '举证中', awaitingRuling: '等待平台裁决' },
   category: { quality: '品质', non_quality: '非品质' },
   intervened: '介入',
   state: {

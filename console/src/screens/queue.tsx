@@ -58,7 +58,7 @@ const QueueRow = memo(function QueueRow({ item, index, selected, flash, assignee
           <Countdown
             dueAt={item.deadline.dueAt}
             label={deadlineName(t, item.deadline.timer, session)}
-            consequence={consequenceOf(t, item.deadline.timer, amount)}
+            consequence={consequenceOf(t, item.deadline.timer, amount, item.type)}
           />
         ) : (
           <span className="muted" data-testid="countdown" data-sla="ok">
@@ -80,7 +80,7 @@ const QueueRow = memo(function QueueRow({ item, index, selected, flash, assignee
         <span className="ellipsis">{reasonLabel(reasons.data?.reasons, item.reason.code, i18n.language)}</span>
         <span>
           {category && (
-            <Tag color={category === 'quality' ? 'volcano' : 'default'} className="tag-small" data-testid="quality-badge">
+            <Tag color={category === 'quality' ? 'volcano' : 'default'} className={category === 'quality' ? 'tag-small quality-tag' : 'tag-small'} data-testid="quality-badge">
               {t(`category.${category}`)}
             </Tag>
           )}

@@ -6,8 +6,9 @@ export function deadlineName(t: TFunction, timer: string, session: Bootstrap): s
   return t(`deadline.${timer}`, { hours: session.shop.policy.merchantResponseHours, defaultValue: timer });
 }
 
-export function consequenceOf(t: TFunction, timer: string, amount: string): string {
-  return t(`consequence.${timer}`, { amount, defaultValue: '' });
+/** What happens when the deadline passes: it depends on the case type (a return is approved, not refunded). */
+export function consequenceOf(t: TFunction, timer: string, amount: string, caseType: string): string {
+  return t(`consequence.${timer}-${caseType}`, { amount, defaultValue: t(`consequence.${timer}`, { amount, defaultValue: '' }) });
 }
 
 /** A state path (`followUp.refunding`) in words: the family, then the step. */

@@ -211,7 +211,6 @@ export function ActionPanel({ caseView, events, forms, reasons, evidence, sendin
             role="radio"
             aria-checked={type === event}
             type={type === event ? 'primary' : 'default'}
-            ghost={type === event}
             size="small"
             data-testid={`action-${type}`}
             onClick={() => setDraft((d) => ({ ...d, event: type }))}

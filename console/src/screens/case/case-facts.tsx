@@ -53,7 +53,7 @@ export function Deadlines({ view }: { view: CaseView }) {
         <ul className="deadline-list">
           {view.deadlines.map((d) => (
             <li key={d.timer} data-testid={`deadline-${d.timer}`}>
-              <Countdown dueAt={d.dueAt} label={deadlineName(t, d.timer, session)} consequence={consequenceOf(t, d.timer, amount)} />
+              <Countdown dueAt={d.dueAt} label={deadlineName(t, d.timer, session)} consequence={consequenceOf(t, d.timer, amount, view.type)} />
             </li>
           ))}
         </ul>
@@ -82,7 +82,7 @@ export function CaseFacts({ view, reasons }: { view: CaseView; reasons: ReasonsR
       <>
         {reasonLabel(reasons?.reasons, r.code, i18n.language)}{' '}
         {r.category && (
-          <Tag color={r.category === 'quality' ? 'volcano' : 'default'} data-testid="quality-badge">
+          <Tag color={r.category === 'quality' ? 'volcano' : 'default'} className={r.category === 'quality' ? 'quality-tag' : undefined} data-testid="quality-badge">
             {t(`category.${r.category}`)}
           </Tag>
         )}

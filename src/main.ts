@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
+import { consoleIsBuilt } from './console/console-static.js';
 import { SystemClock } from './common/clock/clock.js';
 import { createRootLogger } from './common/logging.js';
 import { resolveAdminToken } from './config/admin-token.loader.js';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   log.info(`listening on http://${env.HOST}:${env.PORT} (API docs at /docs)`);
+  if (consoleIsBuilt(env)) log.info(`agents' console at http://${env.HOST}:${env.PORT}/ (sample data: npm run demo)`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

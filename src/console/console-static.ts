@@ -29,6 +29,12 @@ export function consoleDirOf(env: Pick<Environment, 'CONSOLE_DIR'>): string | un
   return fileURLToPath(new URL('../../console/', import.meta.url));
 }
 
+/** Whether the console has been built where the service looks for it. */
+export function consoleIsBuilt(env: Pick<Environment, 'CONSOLE_DIR'>): boolean {
+  const dir = consoleDirOf(env);
+  return dir !== undefined && isBuiltConsole(dir);
+}
+
 function isBuiltConsole(dir: string): boolean {
   return existsSync(dir) && statSync(dir).isDirectory() && existsSync(resolve(dir, 'index.html'));
 }

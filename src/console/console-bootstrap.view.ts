@@ -1,7 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PickType } from '@nestjs/swagger';
 import { AGENT_ROLES, PRESENCES, type AgentRole, type Presence } from '../agents/agent.entity.js';
-import { PLATFORMS, type Platform } from '../shops/shop.entity.js';
-import { ShopPolicy } from '../shops/shop.view.js';
+import { ShopView } from '../shops/shop.view.js';
 
 export class BootstrapMe {
   @ApiProperty({ format: 'uuid', example: '6f1c2a9e-5b7d-4e8f-9a10-7c6b5d4e3f21' })
@@ -29,28 +28,8 @@ export class BootstrapMe {
   sessionExpiresAt!: string;
 }
 
-export class BootstrapShop {
-  @ApiProperty({ format: 'uuid', example: '5b1e7f3a-8c2d-4e9f-a1b0-c3d4e5f60718' })
-  id!: string;
-
-  @ApiProperty({ example: 'acme-tmall' })
-  slug!: string;
-
-  @ApiProperty({ example: 'ACME 官方旗舰店' })
-  name!: string;
-
-  @ApiProperty({ enum: PLATFORMS, example: 'tmall' })
-  platform!: Platform;
-
-  @ApiProperty({ description: 'IANA time zone the platform deadlines are shown in', example: 'Asia/Shanghai' })
-  timezone!: string;
-
-  @ApiProperty({ type: ShopPolicy })
-  policy!: ShopPolicy;
-
-  @ApiProperty({ description: '分流: new cases go to the online agent with the fewest open cases', example: true })
-  distributionEnabled!: boolean;
-}
+/** The shop as the console needs it: the shop view without its timestamps. */
+export class BootstrapShop extends PickType(ShopView, ['id', 'slug', 'name', 'platform', 'timezone', 'policy', 'distributionEnabled'] as const) {}
 
 /** What the console may offer a signed-in agent; the API enforces the same rules whatever the console shows. */
 export interface Capabilities {

@@ -10,14 +10,14 @@ import 'dayjs/locale/zh-cn';
 import { i18n } from './i18n';
 import { ApiProblem } from './api/http';
 import { prefetchFirstScreen } from './api/queries';
+// The shell and the queue are the first screen of the day: in the main chunk, not behind a Suspense
+// fallback (React 19 holds content back for up to 300 ms once a fallback has shown).
+import Shell from './shell/shell';
+import Queue from './screens/queue';
 import { KeyboardProvider } from './keyboard/keyboard';
 import { useIsDark } from './prefs';
 
-const loadShell = () => import('./shell/shell');
-const loadQueue = () => import('./screens/queue');
 const Login = lazy(() => import('./screens/login'));
-const Shell = lazy(loadShell);
-const Queue = lazy(loadQueue);
 const CaseWorkspace = lazy(() => import('./screens/case/case-workspace'));
 const CaseSearch = lazy(() => import('./screens/case-search'));
 
@@ -33,11 +33,6 @@ const queryClient = new QueryClient({
 });
 
 prefetchFirstScreen(queryClient, window.location.pathname, window.location.search);
-// The first screen's code is fetched now, beside its data, rather than after React first renders.
-if (!window.location.pathname.startsWith('/login')) {
-  void loadShell();
-  if (window.location.pathname === '/' || window.location.pathname.startsWith('/queue')) void loadQueue();
-}
 
 const fallback = (
   <div className="page-loading">

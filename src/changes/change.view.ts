@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ActorView } from '../common/actor.view.js';
 import { PageOf } from '../common/openapi/api-responses.js';
+import type { ChangeRow } from './changes.repository.js';
 
 /** One change of a case: an accepted event (deadlines and order updates included), in commit order. */
 export class ChangeView {
@@ -46,4 +47,20 @@ export class ChangesPage extends PageOf(ChangeView) {
 
   @ApiProperty({ description: 'false: you are up to date; poll again later with nextCursor' })
   hasMore!: boolean;
+}
+
+/** One row of the change feed as the API shows it: the feed page and the live stream. */
+export function toChange(row: ChangeRow): ChangeView {
+  return {
+    caseId: row.case_id,
+    version: row.seq,
+    type: row.type,
+    fromState: row.from_state,
+    toState: row.to_state,
+    at: row.at.toISOString(),
+    actor: { kind: row.actor_kind, id: row.actor_id },
+    orderId: row.order_id,
+    platformCaseId: row.platform_case_id,
+    payload: row.payload,
+  };
 }

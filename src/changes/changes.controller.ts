@@ -5,25 +5,11 @@ import type { DataSource } from 'typeorm';
 import { Allow, ShopCaller } from '../common/auth/access.decorator.js';
 import type { ShopPrincipal } from '../common/auth/principal.js';
 import { ApiTag } from '../common/openapi/api-tags.js';
-import { ChangesPage, type ChangeView } from './change.view.js';
+import { ChangesPage, toChange } from './change.view.js';
 import { ChangesQueryDto } from './changes-query.dto.js';
-import { ChangesRepository, type ChangeRow } from './changes.repository.js';
+import { ChangesRepository } from './changes.repository.js';
 import { feedCursor } from './feed-cursor.js';
 
-function toChange(row: ChangeRow): ChangeView {
-  return {
-    caseId: row.case_id,
-    version: row.seq,
-    type: row.type,
-    fromState: row.from_state,
-    toState: row.to_state,
-    at: row.at.toISOString(),
-    actor: { kind: row.actor_kind, id: row.actor_id },
-    orderId: row.order_id,
-    platformCaseId: row.platform_case_id,
-    payload: row.payload,
-  };
-}
 
 @ApiTag('Change feed')
 @Controller('v1/changes')

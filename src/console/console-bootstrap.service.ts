@@ -6,10 +6,10 @@ import { Clock } from '../common/clock/clock.js';
 import { CommonException } from '../common/problem/common.problems.js';
 import { Environment } from '../config/environment.js';
 import { ShopsService } from '../shops/shops.service.js';
-import { policyOf } from '../shops/shop.view.js';
+import { toShopView, type ShopView } from '../shops/shop.view.js';
 import { capabilitiesOf } from './capabilities.js';
 import { ConsoleBootstrapRepository } from './console-bootstrap.repository.js';
-import type { ConsoleBootstrapView } from './console-bootstrap.view.js';
+import type { BootstrapShop, ConsoleBootstrapView } from './console-bootstrap.view.js';
 
 /** Everything the console needs before its first screen, in one call. */
 @Injectable()
@@ -31,18 +31,15 @@ export class ConsoleBootstrapService {
     if (!me) throw new CommonException('INVALID_CREDENTIALS', 'The session has ended: sign in again.');
     return {
       me: { ...me, sessionExpiresAt: me.sessionExpiresAt.toISOString() },
-      shop: {
-        id: shop.id,
-        slug: shop.slug,
-        name: shop.name,
-        platform: shop.platform,
-        timezone: shop.timezone,
-        policy: policyOf(shop),
-        distributionEnabled: shop.distributionEnabled,
-      },
+      shop: shopForConsole(toShopView(shop)),
       serverTime: this.clock.now().toISOString(),
       deadlineWarningLeadMinutes: this.env.DEADLINE_WARNING_LEAD_MINUTES,
       capabilities: capabilitiesOf(principal),
     };
   }
+}
+
+/** The shop view without its timestamps. */
+function shopForConsole({ createdAt: _createdAt, updatedAt: _updatedAt, ...shop }: ShopView): BootstrapShop {
+  return shop;
 }

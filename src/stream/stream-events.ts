@@ -1,5 +1,6 @@
 import type { MessageEvent } from '@nestjs/common';
 import type { ChangeRow, FeedPosition } from '../changes/changes.repository.js';
+import { toChange } from '../changes/change.view.js';
 import { feedCursor } from '../changes/feed-cursor.js';
 
 /** How long a browser waits before reconnecting a dropped stream (the SSE `retry:` field). */
@@ -45,16 +46,9 @@ export function helloEvent(position: FeedPosition, now: Date): MessageEvent {
 }
 
 export function caseChangedEvent(row: ChangeRow, position: FeedPosition): MessageEvent {
-  const data: CaseChangedData = {
-    caseId: row.case_id,
-    version: row.seq,
-    type: row.type,
-    fromState: row.from_state,
-    toState: row.to_state,
-    at: row.at.toISOString(),
-    actor: { kind: row.actor_kind, id: row.actor_id },
-    assigneeId: row.assignee_id,
-  };
+  // The stream carries what a screen needs to decide what to refetch, not the order and payload.
+  const { orderId: _orderId, platformCaseId: _platformCaseId, payload: _payload, ...change } = toChange(row);
+  const data: CaseChangedData = { ...change, assigneeId: row.assignee_id };
   return { type: STREAM_EVENT_NAMES.changed, id: feedCursor.encode(position), data };
 }
 

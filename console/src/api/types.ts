@@ -8,6 +8,7 @@ import type { ReasonDefinition } from '../../../src/reasons/reason.types';
 import type { AgentView } from '../../../src/agents/agent.view';
 import type { CaseType } from '../../../src/cases/machine/case.types';
 import type { ConsoleBootstrapView } from '../../../src/console/console-bootstrap.view';
+import type { CaseChangedData } from '../../../src/stream/stream-events';
 import type { Finding } from '../lib/guard-offsets';
 
 export type { ConsoleBootstrapView, CaseView, DeadlineView, QueueItem, SlaStatus, EvidenceView, AuditEventView, CaseMachineDescription, ReasonDefinition, AgentView, CaseType };
@@ -68,13 +69,5 @@ export interface RenderedReply extends GuardAssessment {
   unresolved: string[];
 }
 
-export interface CaseChanged {
-  caseId: string;
-  version: number;
-  type: string;
-  fromState: string | null;
-  toState: string;
-  at: string;
-  actor: { kind: string; id: string } | string;
-  assigneeId?: string | null;
-}
+/** `event: case.changed` of GET /v1/stream. */
+export type CaseChanged = CaseChangedData;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { newBearerSecret, sha256Hex } from '../src/common/auth/secrets.js';
+import { newBearerSecret, sha256Hex } from '../src/platform/auth/secrets.js';
 import { startBenchServer } from './support/bench-db.js';
 import { replay, type RecordedSession } from './support/pg-recorder.js';
 import { startService, waitUntilReady } from './support/service.js';

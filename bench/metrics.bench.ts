@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { sha256Hex } from '../src/common/auth/secrets.js';
+import { sha256Hex } from '../src/platform/auth/secrets.js';
 import { startBenchServer, vacuumAnalyze, withClient } from './support/bench-db.js';
 import { seedMetricsHistory } from './support/metrics-seed.js';
 import type { RecordedSession } from './support/pg-recorder.js';

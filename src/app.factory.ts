@@ -5,13 +5,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppOptions } from './app.module.js';
-import { assignRequestId, createRootLogger, logRequests, NestPinoLogger, REQUEST_ID_HEADER } from './common/logging.js';
-import { createOpenApiDocument } from './common/openapi/openapi-document.js';
-import { useJsonBodyParser } from './common/problem/json-body.js';
-import { createValidationPipe } from './common/problem/validation.js';
-import { sendProblem } from './common/problem/problem-details.filter.js';
-import { registerSecurityHeaders } from './common/security-headers.js';
-import { enableCrossSiteProtection } from './common/cross-site-protection.js';
+import { assignRequestId, createRootLogger, logRequests, NestPinoLogger, REQUEST_ID_HEADER } from './platform/logging.js';
+import { createOpenApiDocument } from './platform/openapi/openapi-document.js';
+import { useJsonBodyParser } from './platform/problem/json-body.js';
+import { createValidationPipe } from './platform/problem/validation.js';
+import { sendProblem } from './platform/problem/problem-details.filter.js';
+import { registerSecurityHeaders } from './platform/security-headers.js';
+import { enableCrossSiteProtection } from './platform/cross-site-protection.js';
 import { serveConsole } from './console/console-static.js';
 
 const routerLogger = new NestLogger('Router');

@@ -4,21 +4,26 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AgentsModule } from './agents/agents.module.js';
 import { AuditModule } from './audit/audit.module.js';
-import { CasesModule } from './cases/cases.module.js';
+import { FlowsModule } from './flows/flows.module.js';
+import { CaseEngineModule } from './cases/case-engine.module.js';
+import { TimersModule } from './timers/timers.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { EvidenceModule } from './evidence/evidence.module.js';
+import { RepliesModule } from './replies/replies.module.js';
 import { ChangesModule } from './changes/changes.module.js';
-import { DatabaseModule } from './database/database.module.js';
+import { DatabaseModule } from './platform/database/database.module.js';
 import { ReasonsModule } from './reasons/reasons.module.js';
-import { AdminToken } from './common/auth/admin-token.js';
-import { AuthGuard } from './common/auth/auth.guard.js';
-import { Clock } from './common/clock/clock.js';
-import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
-import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
+import { AdminToken } from './platform/auth/admin-token.js';
+import { AuthGuard } from './platform/auth/auth.guard.js';
+import { AuthModule } from './platform/auth/auth.module.js';
+import { Clock } from './platform/clock/clock.js';
+import { IdempotencyModule } from './platform/idempotency/idempotency.module.js';
+import { ProblemDetailsFilter } from './platform/problem/problem-details.filter.js';
 import type { Logger as PinoLogger } from 'pino';
-import { Environment } from './config/environment.js';
-import { dataSourceOptions } from './database/data-source-options.js';
-import { runMigrationsUnderLock } from './database/migration-runner.js';
-import { HealthModule } from './health/health.module.js';
-import { OrdersModule } from './orders/orders.module.js';
+import { Environment } from './platform/config/environment.js';
+import { dataSourceOptions } from './platform/database/data-source-options.js';
+import { runMigrationsUnderLock } from './platform/database/migration-runner.js';
+import { HealthModule } from './platform/health/health.module.js';
 import { ShopsModule } from './shops/shops.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -85,13 +90,18 @@ export class AppModule {
           },
         }),
         DatabaseModule,
+        AuthModule,
         IdempotencyModule,
         HealthModule,
         ShopsModule,
         AgentsModule,
         ReasonsModule,
-        CasesModule,
-        OrdersModule,
+        CaseEngineModule,
+        TimersModule,
+        QueueModule,
+        EvidenceModule,
+        RepliesModule,
+        FlowsModule,
         ChangesModule,
         WebhooksModule,
         AuditModule,

@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { consoleIsBuilt } from './console/console-static.js';
-import { SystemClock } from './common/clock/clock.js';
-import { createRootLogger } from './common/logging.js';
-import { resolveAdminToken } from './config/admin-token.loader.js';
-import { ConfigValidationError, loadEnvironment, type Environment } from './config/environment.js';
-import { createDatabaseIfMissing } from './database/database-admin.js';
-import { EmbeddedPostgresError } from './database/embedded-postgres.error.js';
+import { SystemClock } from './platform/clock/clock.js';
+import { createRootLogger } from './platform/logging.js';
+import { resolveAdminToken } from './platform/config/admin-token.loader.js';
+import { ConfigValidationError, loadEnvironment, type Environment } from './platform/config/environment.js';
+import { createDatabaseIfMissing } from './platform/database/database-admin.js';
+import { EmbeddedPostgresError } from './platform/database/embedded-postgres.error.js';
 
-import { EMBEDDED_DATABASE } from './database/cli-runtime.js';
+import { EMBEDDED_DATABASE } from './platform/database/cli-runtime.js';
 
 async function main(): Promise<void> {
   let env: Environment;
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   let stopDatabase = async () => undefined as void;
   if (!databaseUrl) {
     // Loaded only for the embedded default: nothing of it is needed with DATABASE_URL.
-    const { startEmbeddedPostgres } = await import('./database/embedded-postgres.launcher.js');
+    const { startEmbeddedPostgres } = await import('./platform/database/embedded-postgres.launcher.js');
     log.info({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT }, 'starting embedded PostgreSQL');
     let embedded;
     try {

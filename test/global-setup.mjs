@@ -14,7 +14,7 @@ export default async function globalSetup() {
     process.env.TEST_PG_ADMIN_URL = process.env.DATABASE_URL;
     return;
   }
-  const { startEmbeddedPostgres } = await tsImport('../src/database/embedded-postgres.launcher.ts', import.meta.url);
+  const { startEmbeddedPostgres } = await tsImport('../src/platform/database/embedded-postgres.launcher.ts', import.meta.url);
   const dataDir = await mkdtemp(join(tmpdir(), 'aftersales-test-pg-'));
   await chmod(dataDir, 0o755); // the unprivileged postgres user must reach the cluster folder
   const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true });

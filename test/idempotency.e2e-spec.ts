@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { IdempotencyPurger } from '../src/common/idempotency/idempotency.module.js';
+import { IdempotencyPurger } from '../src/platform/idempotency/idempotency.module.js';
 import { caseBody, intake, openCase } from './support/cases.js';
 import { bearer, createAgent, createApiKey, createShop, expectProblem, type ShopFixture } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/database/database-admin.js';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.launcher.js';
+import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/platform/database/database-admin.js';
+import { dataSourceOptions } from '../../src/platform/database/data-source-options.js';
+import { startEmbeddedPostgres } from '../../src/platform/database/embedded-postgres.launcher.js';
 
 export interface BenchServer {
   adminUrl: string;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { chainEvent, type ChainedAuditRecord } from '../../src/audit/audit-chain.js';
+import { chainEvent, type ChainedAuditRecord } from '../../src/cases/audit-chain.js';
 import { persistSnapshot, startCase, stepOf, timerPlan } from '../../src/cases/machine/case-machine.queries.js';
 import { CASE_MACHINE_VERSION } from '../../src/cases/machine/case.machine.js';
 import { DEFAULT_CASE_POLICY } from '../../src/cases/machine/case-timers.js';
-import { sha256Hex } from '../../src/common/auth/secrets.js';
+import { sha256Hex } from '../../src/platform/auth/secrets.js';
 import { recountAgentOpenCases } from '../../migrations/1795360000000-metrics.js';
 
 export interface SeededAgent {

@@ -1,12 +1,16 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { CaseChangeContributors } from '../../src/cases/case-change.js';
 import { CaseChangeRepository } from '../../src/cases/case-change.repository.js';
+import { MetricFactsContributor } from '../../src/metrics/metric-facts.contributor.js';
+import { AgentOpenCasesContributor } from '../../src/queue/agent-open-cases.contributor.js';
+import { WebhookOutboxContributor } from '../../src/webhooks/webhook-outbox.contributor.js';
 import { CaseEngine } from '../../src/cases/case-engine.js';
 import { CaseRepository } from '../../src/cases/case.repository.js';
-import { ManualClock } from '../../src/common/clock/clock.js';
-import { loadEnvironment } from '../../src/config/environment.js';
-import { dataSourceOptions } from '../../src/database/data-source-options.js';
-import { Transactions } from '../../src/database/transactions.js';
+import { ManualClock } from '../../src/platform/clock/clock.js';
+import { loadEnvironment } from '../../src/platform/config/environment.js';
+import { dataSourceOptions } from '../../src/platform/database/data-source-options.js';
+import { Transactions } from '../../src/platform/database/transactions.js';
 import { OrdersRepository } from '../../src/orders/orders.repository.js';
 import { TimerSweeper } from '../../src/timers/timer-sweeper.js';
 import { TimersRepository } from '../../src/timers/timers.repository.js';
@@ -18,7 +22,10 @@ export async function createSweeper(url: string, now: Date, batch: number, poolS
   const clock = new ManualClock(now);
   const transactions = new Transactions(dataSource);
   const timers = new TimersRepository();
-  const engine = new CaseEngine(transactions, new CaseRepository(), new OrdersRepository(), new CaseChangeRepository(), clock);
+  // The contributors the service registers: a deadline writes its webhook events, metric facts and counters too.
+  const contributors = new CaseChangeContributors();
+  for (const contributor of [new MetricFactsContributor(contributors), new AgentOpenCasesContributor(contributors), new WebhookOutboxContributor(contributors)]) contributor.onModuleInit();
+  const engine = new CaseEngine(transactions, new CaseRepository(), new OrdersRepository(), new CaseChangeRepository(), contributors, clock);
   return { sweeper: new TimerSweeper(transactions, timers, engine, clock, env), close: () => dataSource.destroy() };
 }
 

@@ -12,8 +12,9 @@ import {
 } from 'typeorm';
 import { Shop } from '../shops/shop.entity.js';
 
-export const AGENT_ROLES = ['agent', 'supervisor', 'auditor'] as const;
-export type AgentRole = (typeof AGENT_ROLES)[number];
+import { AGENT_ROLES, type AgentRole } from '../platform/auth/principal.js';
+
+export { AGENT_ROLES, type AgentRole };
 
 /** online: takes distributed cases · away: stepped away · suspended (挂起): keeps their cases, receives no new ones. */
 export const PRESENCES = ['online', 'away', 'suspended'] as const;

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Allow, ANY_AGENT, CurrentPrincipal } from '../common/auth/access.decorator.js';
-import type { Principal } from '../common/auth/principal.js';
-import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
-import { UuidParam } from '../common/uuid-param.js';
+import { Allow, ANY_AGENT, CurrentPrincipal } from '../platform/auth/access.decorator.js';
+import type { Principal } from '../platform/auth/principal.js';
+import { ApiProblems } from '../platform/openapi/api-problems.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
+import { UuidParam } from '../platform/uuid-param.js';
 import { ShopException } from '../shops/shop.problems.js';
 import { AgentException } from './agent.problems.js';
 import { AgentView } from './agent.view.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
-import type { Principal } from '../common/auth/principal.js';
-import { Clock } from '../common/clock/clock.js';
-import { isUniqueViolation } from '../database/pg-errors.js';
+import type { Principal } from '../platform/auth/principal.js';
+import { Clock } from '../platform/clock/clock.js';
+import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { assertShopAccess } from '../shops/shop-access.js';
 import { ShopsService } from '../shops/shops.service.js';
 import { AgentSession } from './agent-session.entity.js';
@@ -12,7 +12,7 @@ import { AgentException } from './agent.problems.js';
 import { toAgentView, type AgentView } from './agent.view.js';
 import type { CreateAgentDto } from './dto/create-agent.dto.js';
 import type { UpdateAgentDto } from './dto/update-agent.dto.js';
-import type { AgentPrincipal } from '../common/auth/principal.js';
+import type { AgentPrincipal } from '../platform/auth/principal.js';
 import type { Presence } from './agent.entity.js';
 import { hashPassword } from './password-hasher.js';
 

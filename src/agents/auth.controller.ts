@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Allow, ANY_AGENT, CurrentPrincipal } from '../common/auth/access.decorator.js';
-import type { AgentPrincipal } from '../common/auth/principal.js';
-import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, ANY_AGENT, CurrentPrincipal } from '../platform/auth/access.decorator.js';
+import type { AgentPrincipal } from '../platform/auth/principal.js';
+import { ApiProblems } from '../platform/openapi/api-problems.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { AgentException } from './agent.problems.js';
 import { AgentView, LoginResult } from './agent.view.js';
 import { LoginDto } from './dto/login.dto.js';

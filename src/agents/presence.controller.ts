@@ -1,8 +1,8 @@
 import { Body, Controller, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Allow, CurrentPrincipal } from '../common/auth/access.decorator.js';
-import type { AgentPrincipal } from '../common/auth/principal.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, CurrentPrincipal } from '../platform/auth/access.decorator.js';
+import type { AgentPrincipal } from '../platform/auth/principal.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { AgentView } from './agent.view.js';
 import { AgentsService } from './agents.service.js';
 import { PresenceDto } from './dto/presence.dto.js';

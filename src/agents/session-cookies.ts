@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sessionCookieName, sessionCookieOptions } from '../common/auth/session-cookie.js';
-import { Environment } from '../config/environment.js';
+import { sessionCookieName, sessionCookieOptions } from '../platform/auth/session-cookie.js';
+import { Environment } from '../platform/config/environment.js';
 
 /**
  * The console's session cookie: the same `st_…` session token a login returns, for the browser to send by

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
-import type { AgentPrincipal } from '../common/auth/principal.js';
-import { newBearerSecret, sha256Hex } from '../common/auth/secrets.js';
-import { Clock } from '../common/clock/clock.js';
-import { Environment } from '../config/environment.js';
+import { Credentials, SESSION_TAG, type CredentialVerifier } from '../platform/auth/credentials.js';
+import type { AgentPrincipal } from '../platform/auth/principal.js';
+import { newBearerSecret, sha256Hex } from '../platform/auth/secrets.js';
+import { Clock } from '../platform/clock/clock.js';
+import { Environment } from '../platform/config/environment.js';
 import { Shop } from '../shops/shop.entity.js';
 import { AgentSession } from './agent-session.entity.js';
 import { Agent } from './agent.entity.js';
@@ -12,19 +13,26 @@ import { AgentException } from './agent.problems.js';
 import { toAgentView, type AgentView, type LoginResult } from './agent.view.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password-hasher.js';
 
-export const SESSION_TAG = 'st';
+export { SESSION_TAG };
 
 
 /** Agent login sessions: opaque bearer tokens, stored as sha256 hashes, revocable, expiring. */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements CredentialVerifier, OnModuleInit {
+  readonly tag = SESSION_TAG;
+
   constructor(
+    private readonly credentials: Credentials,
     @InjectRepository(AgentSession) private readonly sessions: Repository<AgentSession>,
     @InjectRepository(Agent) private readonly agents: Repository<Agent>,
     @InjectRepository(Shop) private readonly shops: Repository<Shop>,
     private readonly clock: Clock,
     private readonly env: Environment,
   ) {}
+
+  onModuleInit(): void {
+    this.credentials.register(this);
+  }
 
   async login(shopSlug: string, email: string, password: string): Promise<LoginResult> {
     const shop = await this.shops.findOneBy({ slug: shopSlug });

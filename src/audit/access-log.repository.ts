@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../database/transactions.js';
-import type { KeysetPosition } from '../common/pagination.js';
+import type { Tx } from '../platform/database/transactions.js';
+import type { KeysetPosition } from '../platform/pagination.js';
 
 export type AccessAction = 'audit.export' | 'case.dossier';
 

@@ -1,4 +1,4 @@
-import { csvField, UTF8_BOM } from '../common/csv.js';
+import { csvField, UTF8_BOM } from '../platform/csv.js';
 import { maskAddress, maskPhone } from './personal-data.js';
 
 /** One exported audit event, as the export query returns it (timestamps and payload already text). */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import type { Tx } from '../database/transactions.js';
-import { ActorView } from '../common/actor.view.js';
-import type { AuditRecord } from './audit-chain.js';
+import type { Tx } from '../platform/database/transactions.js';
+import { ActorView } from '../platform/actor.view.js';
+import type { AuditRecord } from '../cases/audit-chain.js';
 import { ChainVerifier, VERIFY_SQL, type VerifyRow } from './chain-verifier.js';
 
 /** One timeline entry: the chained record without the ids the caller already knows. */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ActorView } from '../common/actor.view.js';
-import { PageOf } from '../common/openapi/api-responses.js';
+import { ActorView } from '../platform/actor.view.js';
+import { PageOf } from '../platform/openapi/api-responses.js';
 
 export class BrokenLinkView {
   @ApiProperty({ format: 'uuid' })

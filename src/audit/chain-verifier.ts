@@ -1,4 +1,4 @@
-import { chainHash, GENESIS_HASH, type AuditRecord } from './audit-chain.js';
+import { chainHash, GENESIS_HASH, type AuditRecord } from '../cases/audit-chain.js';
 
 /** A case row joined with one of its events (event columns null when the case has none). */
 export interface VerifyRow {

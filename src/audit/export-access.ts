@@ -1,4 +1,4 @@
-import type { ShopPrincipal } from '../common/auth/principal.js';
+import type { ShopPrincipal } from '../platform/auth/principal.js';
 import { EvidenceException } from '../evidence/evidence.problems.js';
 
 /** Buyer personal data leaves the service unmasked only for auditors who ask for it. */

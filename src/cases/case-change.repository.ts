@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { ChainedAuditRecord } from '../audit/audit-chain.js';
-import { isCheckViolation } from '../database/pg-errors.js';
-import type { Tx } from '../database/transactions.js';
+import type { ChainedAuditRecord } from './audit-chain.js';
+import { isCheckViolation } from '../platform/database/pg-errors.js';
+import type { Tx } from '../platform/database/transactions.js';
 import { MoneyConstraintError } from '../orders/orders.repository.js';
-import type { TimerRow } from '../timers/timers.repository.js';
-import type { OutboxEvent } from '../webhooks/webhook-events.js';
+import type { TimerRow } from './timer.record.js';
 import { dueAtColumn, type CaseRecord } from './case.record.js';
-import type { MetricFact } from '../metrics/metric-facts.js';
-import type { OpenCasesDelta } from './agent-open-cases.js';
+import type { CaseWrite } from './case-change.js';
 
 export interface CaseWrites {
   /** Deltas per order, already summed. */
@@ -17,12 +15,8 @@ export interface CaseWrites {
   schedule: TimerRow[];
   events: ChainedAuditRecord[];
   cases: CaseRecord[];
-  /** Webhook events in delivery order; fanned out to the shop's enabled endpoints subscribed to each type. */
-  outbox: OutboxEvent[];
-  /** Metric facts; one the case already has (same kind, see metric_facts_once_key) is skipped. */
-  facts?: MetricFact[];
-  /** Moves of the agents' open-case counters, one per agent, sorted by agent (see netOpenCasesDeltas). */
-  openCases?: OpenCasesDelta[];
+  /** What the features registered as contributors write for the same steps (see CaseChangeContributors). */
+  contributions?: CaseWrite[];
 }
 
 /** The writing transaction's id (xid8 as bigint): the change feed's position, see ChangesRepository. */
@@ -32,14 +26,15 @@ export const CURRENT_XID = 'pg_current_xact_id()::text::bigint';
  * JSON rows as a relation the planner sizes right: `jsonb_to_recordset` is estimated at 100 rows, which
  * for a single case would choose a sequential scan of the whole table; the LIMIT tells it the truth.
  */
-function rows(parameter: number, count: number, columns: string): string {
+function jsonRows(parameter: number, count: number, columns: string): string {
   return `(SELECT * FROM jsonb_to_recordset($${parameter}::jsonb) AS r(${columns}) LIMIT ${count})`;
 }
 
 /**
- * Writes what accepted case events changed — order money, timer rows, audit events, case rows — as one
- * statement (data-modifying CTEs, only the parts with rows), whatever the number of cases: one round
- * trip for an agent's event and for a batch of a thousand deadlines alike. Rows travel as JSON.
+ * Writes what accepted case events changed — order money, timer rows, audit events, case rows, then each
+ * contributor's rows — as one statement (data-modifying CTEs, only the parts with rows), whatever the
+ * number of cases: one round trip for an agent's event and for a batch of a thousand deadlines alike.
+ * Rows travel as JSON.
  */
 @Injectable()
 export class CaseChangeRepository {
@@ -54,17 +49,17 @@ export class CaseChangeRepository {
     add(
       writes.money.map((m) => ({ id: m.orderId, reserved: m.reserved, refunded: m.refunded })),
       (p, n) => `UPDATE orders o SET reserved_total = o.reserved_total + d.reserved, refunded_total = o.refunded_total + d.refunded
-        FROM ${rows(p, n, 'id uuid, reserved bigint, refunded bigint')} d WHERE o.id = d.id RETURNING 1`,
+        FROM ${jsonRows(p, n, 'id uuid, reserved bigint, refunded bigint')} d WHERE o.id = d.id RETURNING 1`,
     );
     add(
       writes.cancel.map((k) => ({ case_id: k.caseId, timer_id: k.timerId })),
-      (p, n) => `DELETE FROM case_timers t USING ${rows(p, n, 'case_id uuid, timer_id text')} k
+      (p, n) => `DELETE FROM case_timers t USING ${jsonRows(p, n, 'case_id uuid, timer_id text')} k
         WHERE t.case_id = k.case_id AND t.timer_id = k.timer_id RETURNING 1`,
     );
     add(
       writes.schedule.map((t) => ({ case_id: t.caseId, timer_id: t.timerId, shop_id: t.shopId, event: t.event, due_at: t.dueAt })),
       (p, n) => `INSERT INTO case_timers (case_id, timer_id, shop_id, event, due_at)
-        SELECT * FROM ${rows(p, n, 'case_id uuid, timer_id text, shop_id uuid, event jsonb, due_at timestamptz')} t
+        SELECT * FROM ${jsonRows(p, n, 'case_id uuid, timer_id text, shop_id uuid, event jsonb, due_at timestamptz')} t
         ON CONFLICT (case_id, timer_id) DO UPDATE SET event = EXCLUDED.event, due_at = EXCLUDED.due_at, attempts = 0, last_error = NULL
         RETURNING 1`,
     );
@@ -86,7 +81,7 @@ export class CaseChangeRepository {
       // A case's earlier events may carry a higher transaction id than this one (see ChangesRepository).
       (p, n) => `INSERT INTO case_events (case_id, seq, shop_id, type, actor_kind, actor_id, from_state, to_state, payload, at, prev_hash, hash, feed_key)
         SELECT e.*, GREATEST(${CURRENT_XID}, c.feed_key)
-        FROM ${rows(p, n, 'case_id uuid, seq int, shop_id uuid, type text, actor_kind text, actor_id text, from_state text, to_state text, payload jsonb, at timestamptz, prev_hash text, hash text')} e
+        FROM ${jsonRows(p, n, 'case_id uuid, seq int, shop_id uuid, type text, actor_kind text, actor_id text, from_state text, to_state text, payload jsonb, at timestamptz, prev_hash text, hash text')} e
         JOIN cases c ON c.id = e.case_id
         RETURNING 1`,
     );
@@ -118,47 +113,10 @@ export class CaseChangeRepository {
           updated_at = u.updated_at, archived_at = u.archived_at, event_seq = u.event_seq, chain_head = u.chain_head,
           assignee_id = u.assignee_id, due_at = u.due_at, due_timer = u.due_timer, disputed = u.disputed,
           feed_key = GREATEST(${CURRENT_XID}, c.feed_key)
-        FROM ${rows(p, n, 'id uuid, state text, version int, machine_version int, snapshot jsonb, reserved_amount bigint, refunded_amount bigint, verified_reason_code text, verified_reason_category text, reason_recoded boolean, outcome text, updated_at timestamptz, archived_at timestamptz, event_seq int, chain_head text, assignee_id uuid, due_at timestamptz, due_timer text, disputed boolean')} u
+        FROM ${jsonRows(p, n, 'id uuid, state text, version int, machine_version int, snapshot jsonb, reserved_amount bigint, refunded_amount bigint, verified_reason_code text, verified_reason_category text, reason_recoded boolean, outcome text, updated_at timestamptz, archived_at timestamptz, event_seq int, chain_head text, assignee_id uuid, due_at timestamptz, due_timer text, disputed boolean')} u
         WHERE c.id = u.id RETURNING 1`,
     );
-    add(
-      (writes.facts ?? []).map((f) => ({
-        shop_id: f.shopId,
-        case_id: f.caseId,
-        seq: f.seq,
-        kind: f.kind,
-        at: f.at,
-        case_type: f.caseType,
-        agent_id: f.agentId,
-        label: f.label,
-        seconds: f.seconds,
-        currency: f.currency,
-        amount: f.amount,
-      })),
-      (p, n) => `INSERT INTO metric_facts (shop_id, case_id, seq, kind, at, case_type, agent_id, label, seconds, currency, amount)
-        SELECT * FROM ${rows(p, n, 'shop_id uuid, case_id uuid, seq int, kind text, at timestamptz, case_type text, agent_id uuid, label text, seconds int, currency text, amount bigint')} f
-        ON CONFLICT (case_id, kind) WHERE kind <> 'recoded' DO NOTHING
-        RETURNING 1`,
-    );
-    add(
-      (writes.openCases ?? []).map((d) => ({ agent_id: d.agentId, shop_id: d.shopId, delta: d.delta })),
-      (p, n) => `INSERT INTO agent_open_cases AS a (agent_id, shop_id, open)
-        SELECT d.agent_id, d.shop_id, d.delta FROM ${rows(p, n, 'agent_id uuid, shop_id uuid, delta int')} d ORDER BY d.agent_id
-        ON CONFLICT (agent_id) DO UPDATE SET open = a.open + EXCLUDED.open
-        RETURNING 1`,
-    );
-    add(
-      writes.outbox.map((e, ord) => ({ ord, event_id: e.eventId, shop_id: e.shopId, case_id: e.caseId, order_id: e.orderId, type: e.type, ts: e.timestamp, data: e.data })),
-      (p, n) => `INSERT INTO webhook_messages (event_id, shop_id, endpoint_id, case_id, event_type, payload, created_at, retry_from, next_attempt_at)
-        SELECT e.event_id, e.shop_id, w.id, e.case_id, e.type,
-          json_build_object('type', e.type, 'timestamp', e.ts, 'data', e.data || jsonb_build_object('orderId', o.external_order_id)),
-          e.ts::timestamptz, e.ts::timestamptz, e.ts::timestamptz
-        FROM ${rows(p, n, 'ord int, event_id uuid, shop_id uuid, case_id uuid, order_id uuid, type text, ts text, data jsonb')} e
-        JOIN webhook_endpoints w ON w.shop_id = e.shop_id AND w.enabled AND e.type = ANY (w.event_types)
-        JOIN orders o ON o.id = e.order_id
-        ORDER BY e.ord, w.id
-        RETURNING 1`,
-    );
+    for (const write of writes.contributions ?? []) add([...write.rows], (p, n) => write.sql((columns) => jsonRows(p, n, columns)));
     if (parts.length === 0) return;
     const sql = parts.length === 1 ? parts[0] : `WITH ${parts.slice(0, -1).map((part, i) => `w${i} AS (${part})`).join(', ')} ${parts[parts.length - 1]}`;
     try {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { chainEvent, type ChainedAuditRecord } from '../audit/audit-chain.js';
-import { Clock } from '../common/clock/clock.js';
-import { isUniqueViolation } from '../database/pg-errors.js';
-import { Transactions, type Tx } from '../database/transactions.js';
+import { chainEvent, type ChainedAuditRecord } from './audit-chain.js';
+import { Clock } from '../platform/clock/clock.js';
+import { isUniqueViolation } from '../platform/database/pg-errors.js';
+import { Transactions, type Tx } from '../platform/database/transactions.js';
 import {
   hasSpecialGoods,
   isShipped,
@@ -15,8 +15,8 @@ import {
 } from '../orders/order.types.js';
 import { MoneyConstraintError, OrdersRepository } from '../orders/orders.repository.js';
 import type { ReasonCategory } from '../reasons/reason.types.js';
-import type { TimerRow } from '../timers/timers.repository.js';
-import { webhookEventsOf, type OutboxEvent } from '../webhooks/webhook-events.js';
+import type { TimerRow } from './timer.record.js';
+import { CaseChangeContributors, type Actor, type CaseStep } from './case-change.js';
 import { CaseChangeRepository } from './case-change.repository.js';
 import { CaseException } from './case.problems.js';
 import type { Buyer, CaseRecord } from './case.record.js';
@@ -35,13 +35,8 @@ import {
 import { mostUrgentDeadline } from './machine/case-timers.js';
 import { CASE_MACHINE_VERSION } from './machine/case.machine.js';
 import type { CaseEvent, CasePolicy, CaseType } from './machine/case.types.js';
-import { metricFactsOf, type MetricFact } from '../metrics/metric-facts.js';
-import { netOpenCasesDeltas, openCasesDeltas, type OpenCasesDelta } from './agent-open-cases.js';
 
-export interface Actor {
-  kind: 'admin' | 'agent' | 'integration' | 'system';
-  id: string;
-}
+export type { Actor } from './case-change.js';
 
 export const TIMER_ACTOR: Actor = { kind: 'system', id: 'deadline-sweeper' };
 
@@ -115,14 +110,10 @@ interface CaseChange {
   schedule: TimerRow[];
   /** One event, or several when deadlines of one case fired in the same batch. */
   audit: ChainedAuditRecord[];
-  /** Webhook events, written to the outbox in the same statement. */
-  webhooks: OutboxEvent[];
   /** The case's pending timers after this change, when the timers before it were known. */
   pending?: TimerRow[];
-  /** What the change adds to the after-sales metrics. */
-  facts: MetricFact[];
-  /** How the change moves the open cases agents hold. */
-  openCases: OpenCasesDelta[];
+  /** The accepted events, for the contributors (webhooks, metrics, counters, …) to derive their rows from. */
+  steps: CaseStep[];
 }
 
 /** What `change` needs beyond the transition itself. */
@@ -151,6 +142,7 @@ export class CaseEngine {
     private readonly cases: CaseRepository,
     private readonly orders: OrdersRepository,
     private readonly changes: CaseChangeRepository,
+    private readonly contributors: CaseChangeContributors,
     private readonly clock: Clock,
   ) {}
 
@@ -485,10 +477,8 @@ export class CaseEngine {
       cancel,
       schedule,
       audit: [audit],
-      webhooks: webhookEventsOf(fromState === null ? null : current, after, event.type, now),
       pending,
-      facts: metricFactsOf({ before: current, after, event: event.type, actor, fromState, at: now, seq }),
-      openCases: openCasesDeltas(current, after),
+      steps: [{ before: current, after, event: event.type, actor, fromState, at: now, seq }],
     };
   }
 
@@ -529,10 +519,8 @@ export class CaseEngine {
         cancel,
         schedule,
         events: changes.flatMap((c) => c.audit),
-        outbox: changes.flatMap((c) => c.webhooks),
         cases: changes.flatMap((c) => (c.after ? [c.after] : [])),
-        facts: changes.flatMap((c) => c.facts),
-        openCases: netOpenCasesDeltas(changes.flatMap((c) => c.openCases)),
+        contributions: this.contributors.writesOf(changes.flatMap((c) => c.steps)),
       });
     } catch (error) {
       if (error instanceof MoneyConstraintError) {
@@ -570,9 +558,7 @@ function mergePerCase(changes: CaseChange[]): CaseChange[] {
       cancel: [...cancelled],
       schedule: [...scheduled.values()],
       audit: list.flatMap((c) => c.audit),
-      webhooks: list.flatMap((c) => c.webhooks),
-      facts: list.flatMap((c) => c.facts),
-      openCases: list.flatMap((c) => c.openCases),
+      steps: list.flatMap((c) => c.steps),
     };
   });
 }

@@ -1,7 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { flattenValidationErrors, ValidationProblem } from '../common/problem/validation.js';
+import { flattenValidationErrors, ValidationProblem } from '../platform/problem/validation.js';
 import { CASE_EVENT_PAYLOADS, CLIENT_EVENT_TYPES, type ClientEventType } from './dto/case-event.dto.js';
 import type { CaseEvent } from './machine/case.types.js';
 

@@ -1,4 +1,4 @@
-import { defineProblems } from '../common/problem/problem.exception.js';
+import { defineProblems } from '../platform/problem/problem.exception.js';
 import { CASE_RULE_KEYS, type CaseRuleKey } from './machine/case-rules.js';
 
 const RULE_TITLES: Record<CaseRuleKey, string> = {

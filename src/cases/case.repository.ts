@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { int8 } from '../database/bigint.js';
-import type { Tx } from '../database/transactions.js';
+import { int8 } from '../platform/database/bigint.js';
+import type { Tx } from '../platform/database/transactions.js';
 import { toOrderRecord } from '../orders/orders.repository.js';
 import type { OrderRecord } from '../orders/order.types.js';
-import { toTimerRow, type TimerRow } from '../timers/timers.repository.js';
+import { toTimerRow, type TimerRow } from './timer.record.js';
 import { CURRENT_XID } from './case-change.repository.js';
 import { dueAtColumn, toDueAt, type CaseRecord } from './case.record.js';
 

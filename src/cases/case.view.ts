@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageOf } from '../common/openapi/api-responses.js';
+import { PageOf } from '../platform/openapi/api-responses.js';
 import { reasonByCode } from '../reasons/reason-catalog.js';
+import { ReasonLabels } from '../reasons/reason-catalog.view.js';
 import { REASON_CATEGORIES } from '../reasons/reason.types.js';
-import { CaseEvidenceSummary } from '../evidence/evidence.record.js';
 import { ORDER_STATUSES, type OrderStatus } from '../orders/order.types.js';
 import type { OrderRecord } from '../orders/order.types.js';
 import { PLATFORMS } from '../shops/shop.entity.js';
-import type { TimerRow } from '../timers/timers.repository.js';
+import type { TimerRow } from './timer.record.js';
 import type { CaseRecord } from './case.record.js';
 import { OrderItemView } from '../orders/order.view.js';
 import { BuyerDto } from './dto/open-case.dto.js';
@@ -28,14 +28,6 @@ import {
 
 // The classes below are the API's case shapes: the view functions are typed with them, so the OpenAPI
 // schemas cannot drift from what the service answers.
-
-export class ReasonLabels {
-  @ApiProperty({ example: '商品质量问题' })
-  zh!: string;
-
-  @ApiProperty({ example: 'Quality problem' })
-  en!: string;
-}
 
 export class ReasonView {
   @ApiProperty({ example: 'quality_problem' })
@@ -214,12 +206,6 @@ export class CaseView {
 }
 
 export class CasePage extends PageOf(CaseView) {}
-
-/** One case as GET /v1/cases/{caseId} answers it: the case and where its evidence stands. */
-export class CaseDetail extends CaseView {
-  @ApiProperty({ type: CaseEvidenceSummary })
-  evidence!: CaseEvidenceSummary;
-}
 
 function reasonView(code: string | null, category: string | null): ReasonView | null {
   if (!code) return null;

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Allow, ANY_AGENT } from '../common/auth/access.decorator.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, ANY_AGENT } from '../platform/auth/access.decorator.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { caseMachineMermaid, describeCaseMachine } from './machine/case-machine.describe.js';
 import { CaseMachineView } from './machine.view.js';
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ActorView } from '../common/actor.view.js';
-import { PageOf } from '../common/openapi/api-responses.js';
+import { ActorView } from '../platform/actor.view.js';
+import { PageOf } from '../platform/openapi/api-responses.js';
 import type { ChangeRow } from './changes.repository.js';
 
 /** One change of a case: an accepted event (deadlines and order updates included), in commit order. */

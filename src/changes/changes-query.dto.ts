@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { OptionalField } from '../common/optional-field.js';
+import { OptionalField } from '../platform/optional-field.js';
 
 export class ChangesQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })

@@ -1,4 +1,4 @@
-import { cursorCodec } from '../common/cursor.js';
+import { cursorCodec } from '../platform/cursor.js';
 import type { ChangeRow, FeedPosition } from './changes.repository.js';
 
 /**

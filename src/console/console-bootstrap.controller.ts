@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Allow, ANY_AGENT, CurrentPrincipal } from '../common/auth/access.decorator.js';
-import type { AgentPrincipal } from '../common/auth/principal.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, ANY_AGENT, CurrentPrincipal } from '../platform/auth/access.decorator.js';
+import type { AgentPrincipal } from '../platform/auth/principal.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { ConsoleBootstrapService } from './console-bootstrap.service.js';
 import { ConsoleBootstrapView } from './console-bootstrap.view.js';
 

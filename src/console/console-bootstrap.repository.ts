@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AgentRole, Presence } from '../agents/agent.entity.js';
-import type { Tx } from '../database/transactions.js';
+import type { Tx } from '../platform/database/transactions.js';
 
 export interface SignedInAgent {
   id: string;

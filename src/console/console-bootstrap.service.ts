@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { AgentPrincipal } from '../common/auth/principal.js';
-import { Clock } from '../common/clock/clock.js';
-import { CommonException } from '../common/problem/common.problems.js';
-import { Environment } from '../config/environment.js';
+import type { AgentPrincipal } from '../platform/auth/principal.js';
+import { Clock } from '../platform/clock/clock.js';
+import { CommonException } from '../platform/problem/common.problems.js';
+import { Environment } from '../platform/config/environment.js';
 import { ShopsService } from '../shops/shops.service.js';
 import { toShopView, type ShopView } from '../shops/shop.view.js';
 import { capabilitiesOf } from './capabilities.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Environment } from '../config/environment.js';
+import type { Environment } from '../platform/config/environment.js';
 
 /** Vite's content-hashed build output: a new build gets new names, so browsers may keep these forever. */
 export const ASSET_CACHE = 'public, max-age=31536000, immutable';

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Clock } from '../common/clock/clock.js';
-import { PeriodicTask } from '../common/periodic-task.js';
-import { Environment } from '../config/environment.js';
-import { Transactions } from '../database/transactions.js';
+import { Clock } from '../platform/clock/clock.js';
+import { PeriodicTask } from '../platform/periodic-task.js';
+import { Environment } from '../platform/config/environment.js';
+import { Transactions } from '../platform/database/transactions.js';
 import { EvidenceBlobsRepository } from './evidence-blobs.repository.js';
 import { EvidenceStorage } from './storage/evidence-storage.js';
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import type { FastifyRequest } from 'fastify';
-import { sha256Hex } from '../common/auth/secrets.js';
-import { IdempotencyException } from '../common/idempotency/idempotency.problems.js';
-import { IdempotencyRepository } from '../common/idempotency/idempotency.repository.js';
-import { IdempotencyKeys } from '../common/idempotency/idempotency-keys.js';
-import type { Tx } from '../database/transactions.js';
+import { sha256Hex } from '../platform/auth/secrets.js';
+import { IdempotencyException } from '../platform/idempotency/idempotency.problems.js';
+import { IdempotencyRepository } from '../platform/idempotency/idempotency.repository.js';
+import { IdempotencyKeys } from '../platform/idempotency/idempotency-keys.js';
+import type { Tx } from '../platform/database/transactions.js';
 import type { ReceivedUpload } from './evidence-receiver.js';
 import type { EvidenceView } from './evidence.record.js';
 

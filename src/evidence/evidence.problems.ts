@@ -1,4 +1,4 @@
-import { defineProblems } from '../common/problem/problem.exception.js';
+import { defineProblems } from '../platform/problem/problem.exception.js';
 
 export const EvidenceException = defineProblems('EvidenceException', {
   EVIDENCE_NOT_FOUND: { status: 404, title: 'Evidence not found' },

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ActorView } from '../common/actor.view.js';
+import { ActorView } from '../platform/actor.view.js';
 import { EVIDENCE_KINDS, type EvidenceKind } from '../reasons/reason.types.js';
 
 export const EVIDENCE_PARTIES = ['buyer', 'merchant', 'platform', 'carrier'] as const;

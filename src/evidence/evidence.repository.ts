@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { int8 } from '../database/bigint.js';
-import type { Tx } from '../database/transactions.js';
+import { int8 } from '../platform/database/bigint.js';
+import type { Tx } from '../platform/database/transactions.js';
 import type { EvidenceKind } from '../reasons/reason.types.js';
 import type { EvidenceParty, EvidenceRecord } from './evidence.record.js';
 

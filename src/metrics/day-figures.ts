@@ -1,4 +1,4 @@
-import { int8 } from '../database/bigint.js';
+import { int8 } from '../platform/database/bigint.js';
 import type { Day } from './metric-period.js';
 
 /**

@@ -1,4 +1,4 @@
-import { ValidationProblem } from '../common/problem/validation.js';
+import { ValidationProblem } from '../platform/problem/validation.js';
 import { addDays, dayIn, dayRange, isDay, resolvePeriod } from './metric-period.js';
 
 function fieldOf(run: () => unknown): string | undefined {

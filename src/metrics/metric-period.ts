@@ -1,4 +1,4 @@
-import { ValidationProblem } from '../common/problem/validation.js';
+import { ValidationProblem } from '../platform/problem/validation.js';
 
 /** A shop calendar day, `YYYY-MM-DD`. */
 export type Day = string;

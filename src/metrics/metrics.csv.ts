@@ -1,4 +1,4 @@
-import { csvRecord, type CsvValue } from '../common/csv.js';
+import { csvRecord, type CsvValue } from '../platform/csv.js';
 
 function lines(rows: CsvValue[][]): string {
   return rows.map(csvRecord).join('');

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/transactions.js';
+import type { Tx } from '../platform/database/transactions.js';
 import { decodeSeconds, encodeSeconds, figuresOf, storedFormOf, type DayFigures, type FactGroup, type RatingGroup } from './day-figures.js';
 import type { Day } from './metric-period.js';
 

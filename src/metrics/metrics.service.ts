@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock/clock.js';
-import type { ShopPrincipal } from '../common/auth/principal.js';
-import { ValidationProblem } from '../common/problem/validation.js';
-import { Environment } from '../config/environment.js';
-import { Transactions, type Tx } from '../database/transactions.js';
+import { Clock } from '../platform/clock/clock.js';
+import type { ShopPrincipal } from '../platform/auth/principal.js';
+import { ValidationProblem } from '../platform/problem/validation.js';
+import { Environment } from '../platform/config/environment.js';
+import { Transactions, type Tx } from '../platform/database/transactions.js';
 import { CaseException } from '../cases/case.problems.js';
 import { CASE_OUTCOMES, CASE_TYPES } from '../cases/machine/case.types.js';
 import { buildDays, countOf, countsUnder, percentiles, ratio, sum, totalOf, type DayFigures } from './day-figures.js';

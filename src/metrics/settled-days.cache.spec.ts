@@ -1,4 +1,4 @@
-import { Environment } from '../config/environment.js';
+import { Environment } from '../platform/config/environment.js';
 import { figuresOf, type DayFigures } from './day-figures.js';
 import { SettledDaysCache } from './settled-days.cache.js';
 

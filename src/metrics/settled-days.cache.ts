@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Environment } from '../config/environment.js';
+import { Environment } from '../platform/config/environment.js';
 import type { DayFigures } from './day-figures.js';
 import type { Day } from './metric-period.js';
 

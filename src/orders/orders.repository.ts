@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { int8 } from '../database/bigint.js';
-import { isCheckViolation } from '../database/pg-errors.js';
-import type { Tx } from '../database/transactions.js';
+import { int8 } from '../platform/database/bigint.js';
+import { isCheckViolation } from '../platform/database/pg-errors.js';
+import type { Tx } from '../platform/database/transactions.js';
 import type { OrderRecord, OrderSnapshot } from './order.types.js';
 
 interface OrderRow {

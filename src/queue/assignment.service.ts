@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { actorOf, type AgentPrincipal } from '../common/auth/principal.js';
-import { Clock } from '../common/clock/clock.js';
-import { Transactions, type Tx } from '../database/transactions.js';
+import { actorOf, type AgentPrincipal } from '../platform/auth/principal.js';
+import { Clock } from '../platform/clock/clock.js';
+import { Transactions, type Tx } from '../platform/database/transactions.js';
 import { ASSIGNEE_CHANGED, CaseEngine, type Actor } from '../cases/case-engine.js';
 import { CaseException } from '../cases/case.problems.js';
 import { CaseRepository } from '../cases/case.repository.js';

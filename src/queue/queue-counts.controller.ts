@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Allow, CurrentPrincipal } from '../common/auth/access.decorator.js';
-import type { AgentPrincipal } from '../common/auth/principal.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, CurrentPrincipal } from '../platform/auth/access.decorator.js';
+import type { AgentPrincipal } from '../platform/auth/principal.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { QueueCountsService } from './queue-counts.service.js';
 import { QueueCountsView } from './queue-counts.view.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CASE_TIMERS } from '../cases/machine/case-timers.js';
-import { int8 } from '../database/bigint.js';
-import type { Tx } from '../database/transactions.js';
+import { int8 } from '../platform/database/bigint.js';
+import type { Tx } from '../platform/database/transactions.js';
 import { slaCountsSql } from './queue-item.view.js';
 
 export interface SlaCounts {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { AgentPrincipal } from '../common/auth/principal.js';
-import { Clock } from '../common/clock/clock.js';
-import { Environment } from '../config/environment.js';
-import { Transactions } from '../database/transactions.js';
+import type { AgentPrincipal } from '../platform/auth/principal.js';
+import { Clock } from '../platform/clock/clock.js';
+import { Environment } from '../platform/config/environment.js';
+import { Transactions } from '../platform/database/transactions.js';
 import { mayAssignAnyCase } from './assignment.service.js';
 import { QueueCountsRepository } from './queue-counts.repository.js';
 import type { QueueCountsView } from './queue-counts.view.js';

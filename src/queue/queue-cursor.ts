@@ -1,4 +1,4 @@
-import { cursorCodec } from '../common/cursor.js';
+import { cursorCodec } from '../platform/cursor.js';
 import type { QueuePosition } from './queue.repository.js';
 
 /** The queue's keyset position (most urgent deadline, then the larger amount, then the id). */

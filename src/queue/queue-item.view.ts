@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { CaseAmounts } from '../cases/case.view.js';
 import { timerNameById, CASE_TIMERS } from '../cases/machine/case-timers.js';
 import { CASE_TYPES, type CaseType } from '../cases/machine/case.types.js';
-import { PageOf } from '../common/openapi/api-responses.js';
+import { PageOf } from '../platform/openapi/api-responses.js';
 import { REASON_CATEGORIES } from '../reasons/reason.types.js';
 import { PLATFORMS } from '../shops/shop.entity.js';
 import { QUEUE_STEPS, queueStepOf, type QueueStep } from './queue-steps.js';

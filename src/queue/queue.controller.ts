@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Allow, CurrentPrincipal } from '../common/auth/access.decorator.js';
-import type { AgentPrincipal } from '../common/auth/principal.js';
-import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, CurrentPrincipal } from '../platform/auth/access.decorator.js';
+import type { AgentPrincipal } from '../platform/auth/principal.js';
+import { ApiProblems } from '../platform/openapi/api-problems.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { CaseException } from '../cases/case.problems.js';
 import { CaseView } from '../cases/case.view.js';
-import { UuidParam } from '../common/uuid-param.js';
+import { UuidParam } from '../platform/uuid-param.js';
 import { parseIfMatch } from '../cases/if-match.js';
 import { AssignmentService } from './assignment.service.js';
 import { AssignCaseDto } from './dto/assign-case.dto.js';

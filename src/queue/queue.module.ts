@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CaseEngineModule } from '../cases/case-engine.module.js';
+import { AgentOpenCasesContributor } from './agent-open-cases.contributor.js';
 import { AssignmentService } from './assignment.service.js';
 import { QueueCountsController } from './queue-counts.controller.js';
 import { QueueCountsRepository } from './queue-counts.repository.js';
@@ -11,7 +12,7 @@ import { QueueService } from './queue.service.js';
 @Module({
   imports: [CaseEngineModule],
   controllers: [QueueController, QueueCountsController],
-  providers: [QueueService, AssignmentService, QueueRepository, QueueCountsService, QueueCountsRepository],
+  providers: [AgentOpenCasesContributor, QueueService, AssignmentService, QueueRepository, QueueCountsService, QueueCountsRepository],
   exports: [AssignmentService],
 })
 export class QueueModule {}

@@ -1,4 +1,4 @@
-import { defineProblems } from '../common/problem/problem.exception.js';
+import { defineProblems } from '../platform/problem/problem.exception.js';
 
 export const QueueException = defineProblems('QueueException', {
   AGENT_AT_CAPACITY: { status: 409, title: 'The agent already has as many open cases as their maximum allows' },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { int8 } from '../database/bigint.js';
-import type { Tx } from '../database/transactions.js';
+import { int8 } from '../platform/database/bigint.js';
+import type { Tx } from '../platform/database/transactions.js';
 import { toDueAt } from '../cases/case.record.js';
 import type { CaseType } from '../cases/machine/case.types.js';
 import { stepCondition, type QueueStep } from './queue-steps.js';

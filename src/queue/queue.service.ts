@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { actorOf, type AgentPrincipal } from '../common/auth/principal.js';
-import { Clock } from '../common/clock/clock.js';
-import { Environment } from '../config/environment.js';
-import { Transactions } from '../database/transactions.js';
+import { actorOf, type AgentPrincipal } from '../platform/auth/principal.js';
+import { Clock } from '../platform/clock/clock.js';
+import { Environment } from '../platform/config/environment.js';
+import { Transactions } from '../platform/database/transactions.js';
 import { ASSIGNEE_CHANGED, CaseEngine, type Actor } from '../cases/case-engine.js';
 import { toCaseView, type CaseView } from '../cases/case.view.js';
-import type { Page } from '../common/pagination.js';
+import type { Page } from '../platform/pagination.js';
 import type { QueueQueryDto } from './dto/queue-query.dto.js';
 import { decodeQueueCursor, encodeQueueCursor } from './queue-cursor.js';
 import { toQueueItem, type QueueItem } from './queue-item.view.js';

@@ -1,7 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ReasonLabels } from '../cases/case.view.js';
 import { PLATFORMS } from '../shops/shop.entity.js';
 import { EVIDENCE_KINDS, REASON_CATEGORIES, REASON_CODES, type EvidenceKind, type ReasonCategory, type ReasonCode, type ReasonDefinition } from './reason.types.js';
+
+export class ReasonLabels {
+  @ApiProperty({ example: '商品质量问题' })
+  zh!: string;
+
+  @ApiProperty({ example: 'Quality problem' })
+  en!: string;
+}
 
 export class ReasonDefinitionView implements ReasonDefinition {
   @ApiProperty({ enum: REASON_CODES, example: 'quality_problem' })

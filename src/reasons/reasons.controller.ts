@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Allow, ANY_AGENT } from '../common/auth/access.decorator.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, ANY_AGENT } from '../platform/auth/access.decorator.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { PLATFORMS } from '../shops/shop.entity.js';
 import { platformReasonLabels } from './platform-reasons.js';
 import { ReasonCatalogView } from './reason-catalog.view.js';

@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
-import type { ShopPrincipal } from '../common/auth/principal.js';
-import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, ANY_AGENT, ShopCaller } from '../platform/auth/access.decorator.js';
+import type { ShopPrincipal } from '../platform/auth/principal.js';
+import { ApiProblems } from '../platform/openapi/api-problems.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { RepliesException } from './replies.problems.js';
 import { CannedReplyList, CannedReplyView } from './reply.view.js';
-import { UuidParam } from '../common/uuid-param.js';
+import { UuidParam } from '../platform/uuid-param.js';
 import { CannedRepliesService } from './canned-replies.service.js';
 import { CreateCannedReplyDto } from './dto/create-canned-reply.dto.js';
 import { ListCannedRepliesDto } from './dto/list-canned-replies.dto.js';

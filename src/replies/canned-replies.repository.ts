@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CaseType } from '../cases/machine/case.types.js';
-import type { Tx } from '../database/transactions.js';
+import type { Tx } from '../platform/database/transactions.js';
 import { REPLY_STEPS, type ReplyStep } from './canned/reply-steps.js';
 
 export interface CannedReply {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { ShopPrincipal } from '../common/auth/principal.js';
-import { ValidationProblem } from '../common/problem/validation.js';
+import type { ShopPrincipal } from '../platform/auth/principal.js';
+import { ValidationProblem } from '../platform/problem/validation.js';
 import { ShopsService } from '../shops/shops.service.js';
 import { REPLY_VARIABLES, templateVariables, unknownVariables } from './canned/reply-template.js';
 import { CannedRepliesRepository, type CannedReply, type CannedReplyChanges } from './canned-replies.repository.js';

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Allow, ANY_AGENT, ShopCaller, STAFF } from '../common/auth/access.decorator.js';
-import type { ShopPrincipal } from '../common/auth/principal.js';
-import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, ANY_AGENT, ShopCaller, STAFF } from '../platform/auth/access.decorator.js';
+import type { ShopPrincipal } from '../platform/auth/principal.js';
+import { ApiProblems } from '../platform/openapi/api-problems.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { CaseException } from '../cases/case.problems.js';
 import { RepliesException } from './replies.problems.js';
 import { GuardAssessment, RenderedCaseReply, ReplyRules } from './reply.view.js';
-import { UuidParam } from '../common/uuid-param.js';
+import { UuidParam } from '../platform/uuid-param.js';
 import { CheckReplyDto } from './dto/check-reply.dto.js';
 import { RenderReplyDto } from './dto/render-reply.dto.js';
 import { ReplyRenderService } from './reply-render.service.js';

@@ -8,10 +8,7 @@ import { RepliesController } from './replies.controller.js';
 import { ReplyGuardService } from './reply-guard.service.js';
 import { ReplyRenderService } from './reply-render.service.js';
 
-/**
- * Buyer-facing replies: the compliance guard, canned replies and rendering them for a case. Imports the case
- * engine, not CasesModule, so CasesModule can import this one for the guard without a cycle.
- */
+/** Buyer-facing replies: the compliance guard, canned replies and rendering them for a case. */
 @Module({
   imports: [ShopsModule, CaseEngineModule],
   controllers: [RepliesController, CannedRepliesController],

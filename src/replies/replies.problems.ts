@@ -1,4 +1,4 @@
-import { defineProblems } from '../common/problem/problem.exception.js';
+import { defineProblems } from '../platform/problem/problem.exception.js';
 
 /**
  * Problems of buyer-facing replies. An unknown `{variable}` in a canned reply is not here: it is a

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ShopPrincipal } from '../common/auth/principal.js';
+import type { ShopPrincipal } from '../platform/auth/principal.js';
 import type { Platform } from '../shops/shop.entity.js';
 import { checkReply, isBlocked, type GuardFinding } from './guard/reply-guard.js';
 import { RepliesException } from './replies.problems.js';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { CaseException } from '../cases/case.problems.js';
 import { CaseRepository, type CaseWithContext } from '../cases/case.repository.js';
-import type { ShopPrincipal } from '../common/auth/principal.js';
+import type { ShopPrincipal } from '../platform/auth/principal.js';
 import type { Platform } from '../shops/shop.entity.js';
 import { ShopsService } from '../shops/shops.service.js';
 import { renderReply, type ReplyValues } from './canned/reply-template.js';

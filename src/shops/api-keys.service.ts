@@ -1,16 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
-import type { IntegrationPrincipal, Principal } from '../common/auth/principal.js';
-import { newBearerSecret, sha256Hex } from '../common/auth/secrets.js';
-import { Clock } from '../common/clock/clock.js';
+import { API_KEY_TAG, Credentials, type CredentialVerifier } from '../platform/auth/credentials.js';
+import type { IntegrationPrincipal, Principal } from '../platform/auth/principal.js';
+import { newBearerSecret, sha256Hex } from '../platform/auth/secrets.js';
+import { Clock } from '../platform/clock/clock.js';
 import { ApiKey } from './api-key.entity.js';
 import type { ApiKeyView, CreatedApiKey } from './api-key.view.js';
 import { assertShopAccess } from './shop-access.js';
 import { ShopException } from './shop.problems.js';
 import { ShopsService } from './shops.service.js';
 
-export const API_KEY_TAG = 'ak';
+export { API_KEY_TAG };
 
 function toView(key: ApiKey): ApiKeyView {
   return {
@@ -26,12 +27,19 @@ function toView(key: ApiKey): ApiKeyView {
 
 /** Integration keys: shown once at creation, stored only as a sha256 hash, revocable. */
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements CredentialVerifier, OnModuleInit {
+  readonly tag = API_KEY_TAG;
+
   constructor(
+    private readonly credentials: Credentials,
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly shops: ShopsService,
     private readonly clock: Clock,
   ) {}
+
+  onModuleInit(): void {
+    this.credentials.register(this);
+  }
 
   async create(principal: Principal, shopId: string, name: string): Promise<CreatedApiKey> {
     assertShopAccess(principal, shopId, 'manage');

@@ -1,4 +1,4 @@
-import type { Principal } from '../common/auth/principal.js';
+import type { Principal } from '../platform/auth/principal.js';
 import { ShopException } from './shop.problems.js';
 
 /**

@@ -1,4 +1,4 @@
-import { defineProblems } from '../common/problem/problem.exception.js';
+import { defineProblems } from '../platform/problem/problem.exception.js';
 
 export const ShopException = defineProblems('ShopException', {
   SHOP_NOT_FOUND: { status: 404, title: 'Shop not found' },

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '../common/openapi/api-responses.js';
+import { PageOf } from '../platform/openapi/api-responses.js';
 import { PLATFORMS, type Shop } from './shop.entity.js';
 
 export class ShopPolicy {

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Allow, ANY_AGENT, CurrentPrincipal } from '../common/auth/access.decorator.js';
-import type { Principal } from '../common/auth/principal.js';
-import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
-import { PageQueryDto } from '../common/pagination.js';
-import { UuidParam } from '../common/uuid-param.js';
+import { Allow, ANY_AGENT, CurrentPrincipal } from '../platform/auth/access.decorator.js';
+import type { Principal } from '../platform/auth/principal.js';
+import { ApiProblems } from '../platform/openapi/api-problems.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
+import { PageQueryDto } from '../platform/pagination.js';
+import { UuidParam } from '../platform/uuid-param.js';
 import { CreateShopDto } from './dto/create-shop.dto.js';
 import { UpdateShopDto } from './dto/update-shop.dto.js';
 import { ShopException } from './shop.problems.js';

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import type { Principal } from '../common/auth/principal.js';
-import { decodeCursor, toPage, type Page, type PageQueryDto } from '../common/pagination.js';
-import { isUniqueViolation } from '../database/pg-errors.js';
+import type { Principal } from '../platform/auth/principal.js';
+import { decodeCursor, toPage, type Page, type PageQueryDto } from '../platform/pagination.js';
+import { isUniqueViolation } from '../platform/database/pg-errors.js';
 import { SEED_CANNED_REPLIES_SQL, defaultCannedReplyRows } from '../replies/canned-replies.seed.js';
 import type { CreateShopDto } from './dto/create-shop.dto.js';
 import { ShopPolicyDto } from './dto/shop-policy.dto.js';

@@ -2,8 +2,8 @@ import type { MessageEvent } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ChangeRow, ChangesRepository, FeedPosition } from '../changes/changes.repository.js';
 import { compareFeedPositions, feedCursor } from '../changes/feed-cursor.js';
-import { ManualClock } from '../common/clock/clock.js';
-import { loadEnvironment } from '../config/environment.js';
+import { ManualClock } from '../platform/clock/clock.js';
+import { loadEnvironment } from '../platform/config/environment.js';
 import { StreamHub } from './stream-hub.js';
 
 const SHOP = '11111111-1111-4111-8111-111111111111';

@@ -4,8 +4,8 @@ import { EMPTY, Observable, Subject, takeUntil } from 'rxjs';
 import type { DataSource } from 'typeorm';
 import { ChangesRepository, type ChangeRow, type FeedPosition } from '../changes/changes.repository.js';
 import { compareFeedPositions, feedCursor, feedPositionOf } from '../changes/feed-cursor.js';
-import { Clock } from '../common/clock/clock.js';
-import { Environment } from '../config/environment.js';
+import { Clock } from '../platform/clock/clock.js';
+import { Environment } from '../platform/config/environment.js';
 import { caseChangedEvent, HEARTBEAT, helloEvent, resetEvent } from './stream-events.js';
 
 /** Rows per read of the change feed, for the shared reader and for a subscriber catching up. */

@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Query, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { Observable } from 'rxjs';
-import { Allow, ANY_AGENT, CurrentPrincipal, ShopCaller } from '../common/auth/access.decorator.js';
-import type { Principal, ShopPrincipal } from '../common/auth/principal.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, ANY_AGENT, CurrentPrincipal, ShopCaller } from '../platform/auth/access.decorator.js';
+import type { Principal, ShopPrincipal } from '../platform/auth/principal.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { StreamHub } from './stream-hub.js';
 import { StreamQueryDto } from './stream-query.dto.js';
 import { StreamStatsView } from './stream-stats.view.js';

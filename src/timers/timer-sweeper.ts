@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CaseEngine } from '../cases/case-engine.js';
-import { Clock } from '../common/clock/clock.js';
-import { Environment } from '../config/environment.js';
-import { Transactions } from '../database/transactions.js';
+import { Clock } from '../platform/clock/clock.js';
+import { Environment } from '../platform/config/environment.js';
+import { Transactions } from '../platform/database/transactions.js';
 import { TimersRepository } from './timers.repository.js';
 
 export interface SweepResult {

@@ -1,14 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/transactions.js';
-
-export interface TimerRow {
-  caseId: string;
-  timerId: string;
-  shopId: string;
-  event: { type: string };
-  dueAt: Date;
-  attempts: number;
-}
+import type { Tx } from '../platform/database/transactions.js';
+import { toTimerRow, type TimerDbRow, type TimerRow } from '../cases/timer.record.js';
 
 /** Durable deadlines: one row per pending delayed event of a case (the engine writes them). */
 @Injectable()
@@ -38,18 +30,4 @@ export class TimersRepository {
       [caseId, timerId, until, error.slice(0, 2000)],
     );
   }
-}
-
-interface TimerDbRow {
-  case_id: string;
-  timer_id: string;
-  shop_id: string;
-  event: { type: string };
-  /** A Date from a column, an ISO string from to_jsonb(). */
-  due_at: Date | string;
-  attempts: number;
-}
-
-export function toTimerRow(row: TimerDbRow): TimerRow {
-  return { caseId: row.case_id, timerId: row.timer_id, shopId: row.shop_id, event: row.event, dueAt: new Date(row.due_at), attempts: row.attempts };
 }

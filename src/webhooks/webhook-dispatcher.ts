@@ -2,8 +2,8 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
-import { Clock } from '../common/clock/clock.js';
-import { Environment } from '../config/environment.js';
+import { Clock } from '../platform/clock/clock.js';
+import { Environment } from '../platform/config/environment.js';
 import { nextAttemptAt } from './webhook-retry.js';
 import { WebhookSender, type AttemptOutcome } from './webhook-sender.js';
 import { WebhookTargetPolicy } from './webhook-targets.js';

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Clock } from '../common/clock/clock.js';
-import { PeriodicTask } from '../common/periodic-task.js';
-import { Environment } from '../config/environment.js';
+import { Clock } from '../platform/clock/clock.js';
+import { PeriodicTask } from '../platform/periodic-task.js';
+import { Environment } from '../platform/config/environment.js';
 
 export interface PurgeResult {
   delivered: number;

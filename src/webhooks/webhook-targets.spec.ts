@@ -1,5 +1,5 @@
-import { ConfigValidationError, loadEnvironment } from '../config/environment.js';
-import { parseIp } from './ip-address.js';
+import { ConfigValidationError, loadEnvironment } from '../platform/config/environment.js';
+import { parseIp } from '../platform/ip-address.js';
 import { allowedTargetsProblems, pinnedLookup, TargetRefusedError, WebhookTargetPolicy, type Resolver } from './webhook-targets.js';
 
 const ip = (text: string) => parseIp(text)!;

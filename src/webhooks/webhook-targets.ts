@@ -1,7 +1,10 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
-import type { Environment } from '../config/environment.js';
-import { cidrContains, classifyAddress, mappedIpv4, parseCidr, parseIp, type AddressKind, type Cidr, type IpAddress } from './ip-address.js';
+import type { Environment } from '../platform/config/environment.js';
+import { parseAllowList, type AllowList } from '../platform/config/target-allow-list.js';
+import { cidrContains, classifyAddress, mappedIpv4, parseIp, type AddressKind, type IpAddress } from '../platform/ip-address.js';
+
+export { allowedTargetsProblems } from '../platform/config/target-allow-list.js';
 
 /** Resolves a host name to every address it has (dns.lookup with `all: true`); injectable for tests. */
 export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
@@ -11,7 +14,6 @@ export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all:
 /** What `auto` means on the embedded database: the docs' receiver on this machine works out of the box. */
 export const EMBEDDED_ALLOWED_TARGETS = '127.0.0.0/8,::1';
 
-const HOST_PATTERN = /^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 /** A webhook target the policy refused; the message is what the delivery log shows. */
 export class TargetRefusedError extends Error {
@@ -36,42 +38,6 @@ export interface VettedTarget {
   host: string;
   /** In the resolver's order; all of them checked, so the connection may fall back from one to the next. */
   addresses: VettedAddress[];
-}
-
-interface AllowList {
-  cidrs: Cidr[];
-  /** Exact host names, and suffixes (`.corp.example`) from `*.corp.example` entries. */
-  hosts: string[];
-  suffixes: string[];
-}
-
-/** Problems with a WEBHOOK_ALLOWED_TARGETS value, for the boot-time configuration check. */
-export function allowedTargetsProblems(value: string): string[] {
-  return parseAllowList(value).problems;
-}
-
-function parseAllowList(value: string): AllowList & { problems: string[] } {
-  const list: AllowList & { problems: string[] } = { cidrs: [], hosts: [], suffixes: [], problems: [] };
-  const entries = value.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
-  if (entries.length === 1 && (entries[0] === 'none' || entries[0] === 'auto')) return list;
-  for (const entry of entries) {
-    if (entry === 'none' || entry === 'auto') {
-      list.problems.push(`WEBHOOK_ALLOWED_TARGETS: "${entry}" stands alone, it cannot be combined with other entries`);
-      continue;
-    }
-    if (/^[\d.]+(\/\d+)?$/.test(entry) || entry.includes(':')) {
-      const cidr = parseCidr(entry);
-      if (cidr) list.cidrs.push(cidr);
-      else list.problems.push(`WEBHOOK_ALLOWED_TARGETS: "${entry}" is not an IP address or CIDR range`);
-    } else if (HOST_PATTERN.test(entry.replace(/\.$/, ''))) {
-      const host = entry.replace(/\.$/, '');
-      if (host.startsWith('*.')) list.suffixes.push(host.slice(1));
-      else list.hosts.push(host);
-    } else {
-      list.problems.push(`WEBHOOK_ALLOWED_TARGETS: "${entry}" is neither a CIDR range nor a host name (use "*.example.internal" for subdomains)`);
-    }
-  }
-  return list;
 }
 
 function normalHost(hostname: string): string {

@@ -1,4 +1,4 @@
-import { defineProblems, ProblemException } from '../common/problem/problem.exception.js';
+import { defineProblems, ProblemException } from '../platform/problem/problem.exception.js';
 
 export const WebhookException = defineProblems('WebhookException', {
   WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ListOf } from '../common/openapi/api-responses.js';
+import { ListOf } from '../platform/openapi/api-responses.js';
 import { MESSAGE_STATUSES } from './dto/webhook-endpoint.dto.js';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from './webhook-events.js';
 

@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
-import { Allow, ShopCaller } from '../common/auth/access.decorator.js';
-import type { ShopPrincipal } from '../common/auth/principal.js';
-import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
-import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
-import { UuidParam } from '../common/uuid-param.js';
+import { Allow, ShopCaller } from '../platform/auth/access.decorator.js';
+import type { ShopPrincipal } from '../platform/auth/principal.js';
+import { Idempotent } from '../platform/idempotency/idempotent.decorator.js';
+import { ApiProblems } from '../platform/openapi/api-problems.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
+import { UuidParam } from '../platform/uuid-param.js';
 import { MessageLookupDto } from './dto/message-lookup.dto.js';
 import { RotateSecretDto } from './dto/rotate-secret.dto.js';
 import { CreateWebhookEndpointDto, ListMessagesDto, UpdateWebhookEndpointDto } from './dto/webhook-endpoint.dto.js';

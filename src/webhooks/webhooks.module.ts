@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
-import { Environment } from '../config/environment.js';
+import { CaseEngineModule } from '../cases/case-engine.module.js';
+import { Environment } from '../platform/config/environment.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { WebhookOutboxContributor } from './webhook-outbox.contributor.js';
 import { WebhookRetention } from './webhook-retention.js';
 import { WebhookTargetPolicy } from './webhook-targets.js';
 import { WebhooksController } from './webhooks.controller.js';
@@ -8,8 +10,10 @@ import { WebhooksRepository } from './webhooks.repository.js';
 import { WebhooksService } from './webhooks.service.js';
 
 @Module({
+  imports: [CaseEngineModule],
   controllers: [WebhooksController],
   providers: [
+    WebhookOutboxContributor,
     WebhooksRepository,
     WebhooksService,
     WebhookDispatcher,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/transactions.js';
+import type { Tx } from '../platform/database/transactions.js';
 import type { WebhookEventType } from './webhook-events.js';
 
 export interface WebhookEndpointRow {

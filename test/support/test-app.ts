@@ -5,9 +5,9 @@ import type { Logger } from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { createApp } from '../../src/app.factory.js';
-import { ManualClock } from '../../src/common/clock/clock.js';
-import { loadEnvironment } from '../../src/config/environment.js';
-import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/database/database-admin.js';
+import { ManualClock } from '../../src/platform/clock/clock.js';
+import { loadEnvironment } from '../../src/platform/config/environment.js';
+import { createDatabaseIfMissing, dropDatabase, withDatabase } from '../../src/platform/database/database-admin.js';
 
 export interface TestApp {
   app: NestFastifyApplication;

@@ -31,9 +31,9 @@ if (!existsSync(join(root, 'dist/src/app.factory.js')) || !existsSync(join(conso
 }
 
 const { createApp } = await import(dist('src/app.factory.js'));
-const { ManualClock } = await import(dist('src/common/clock/clock.js'));
-const { loadEnvironment } = await import(dist('src/config/environment.js'));
-const { createDatabaseIfMissing, dropDatabase, withDatabase } = await import(dist('src/database/database-admin.js'));
+const { ManualClock } = await import(dist('src/platform/clock/clock.js'));
+const { loadEnvironment } = await import(dist('src/platform/config/environment.js'));
+const { createDatabaseIfMissing, dropDatabase, withDatabase } = await import(dist('src/platform/database/database-admin.js'));
 const { TimerSweeper } = await import(dist('src/timers/timer-sweeper.js'));
 
 function freePort() {
@@ -73,7 +73,7 @@ try {
 
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    const { startEmbeddedPostgres } = await import(dist('src/database/embedded-postgres.launcher.js'));
+    const { startEmbeddedPostgres } = await import(dist('src/platform/database/embedded-postgres.launcher.js'));
     const server = await startEmbeddedPostgres({ dataDir: work, port: await freePort(), ephemeral: true });
     cleanups.push(() => server.stop());
     adminUrl = server.adminUrl;

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsUUID, ValidateBy, type ValidationOptions } from 'class-validator';
-import { CsvBomQuery } from '../../common/csv.js';
-import { isTimestamp, IsTimestamp } from '../../common/is-timestamp.js';
+import { CsvBomQuery } from '../../platform/csv.js';
+import { isTimestamp, IsTimestamp } from '../../platform/is-timestamp.js';
 import type { ExportFormat } from '../audit-export.format.js';
-import { OptionalField } from '../../common/optional-field.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 

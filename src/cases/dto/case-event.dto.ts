@@ -4,8 +4,8 @@ import { IsIn, IsInt, IsString, Length, Max, MaxLength, Min, ValidateNested } fr
 import { REASON_CODES, type ReasonCode } from '../../reasons/reason.types.js';
 import { CASE_EVENT_SOURCES, RESOLUTIONS, type CaseEventType, type Resolution } from '../machine/case.types.js';
 import { MAX_MONEY } from './open-case.dto.js';
-import { OptionalField } from '../../common/optional-field.js';
-import { discriminatedUnion } from '../../common/openapi/api-responses.js';
+import { OptionalField } from '../../platform/optional-field.js';
+import { discriminatedUnion } from '../../platform/openapi/api-responses.js';
 
 class NoteDto {
   @ApiProperty({ example: '已电话联系买家，确认问题' })

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { PageQueryDto } from '../../common/pagination.js';
+import { PageQueryDto } from '../../platform/pagination.js';
 import { CASE_TYPES, type CaseType } from '../machine/case.types.js';
-import { IsTimestamp } from '../../common/is-timestamp.js';
-import { OptionalField } from '../../common/optional-field.js';
+import { IsTimestamp } from '../../platform/is-timestamp.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 /** Every filter applies together; archived cases are included unless `state` leaves them out. */
 export class ListCasesDto extends PageQueryDto {

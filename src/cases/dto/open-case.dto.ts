@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsDefined, IsIn, IsInt, IsObject, IsString, Length, Matches, Max, MaxLength, Min, ValidateBy, ValidateNested } from 'class-validator';
-import { IsTimestamp } from '../../common/is-timestamp.js';
+import { IsTimestamp } from '../../platform/is-timestamp.js';
 import { GOODS_KINDS, ORDER_STATUSES, type GoodsKind, type OrderStatus } from '../../orders/order.types.js';
 import { isReasonCode } from '../../reasons/reason-catalog.js';
 import { REASON_CODES } from '../../reasons/reason.types.js';
 import { PLATFORMS, type Platform } from '../../shops/shop.entity.js';
 import { CASE_TYPES, type CaseType } from '../machine/case.types.js';
-import { OptionalField } from '../../common/optional-field.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 /** How our reason codes look: a value like this is meant as one of them, and a typo must not become `other`. */
 const OWN_CODE_SHAPE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsString, MaxLength, validateSync } from 'class-validator';
-import { assertStorableJson, flattenValidationErrors, ValidationProblem } from '../../common/problem/validation.js';
+import { assertStorableJson, flattenValidationErrors, ValidationProblem } from '../../platform/problem/validation.js';
 import { EVIDENCE_KINDS, type EvidenceKind } from '../../reasons/reason.types.js';
 import { EVIDENCE_PARTIES, type EvidenceParty } from '../evidence.record.js';
-import { OptionalField } from '../../common/optional-field.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 /** The form fields sent with an evidence file. */
 export class EvidenceFieldsDto {

@@ -1,6 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { join } from 'node:path';
-import { Environment, evidenceDirOf } from '../../config/environment.js';
+import { Environment, evidenceDirOf } from '../../platform/config/environment.js';
 import { EvidenceStorage } from './evidence-storage.js';
 import { LocalEvidenceStorage } from './local-evidence-storage.js';
 import { S3EvidenceStorage } from './s3-evidence-storage.js';

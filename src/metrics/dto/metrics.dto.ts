@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CsvBomQuery } from '../../common/csv.js';
-import { IsTimestamp } from '../../common/is-timestamp.js';
-import { OptionalField } from '../../common/optional-field.js';
+import { CsvBomQuery } from '../../platform/csv.js';
+import { IsTimestamp } from '../../platform/is-timestamp.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 export const TIMESERIES_METRICS = [
   'opened',

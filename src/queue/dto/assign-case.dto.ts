@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { OptionalField } from '../../common/optional-field.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 export class AssignCaseDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The teammate to hand the case to; null puts it back in the queue', example: null })

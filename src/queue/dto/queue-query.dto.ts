@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, Matches } from 'class-validator';
-import { PageQueryDto } from '../../common/pagination.js';
+import { PageQueryDto } from '../../platform/pagination.js';
 import { CASE_TYPES, type CaseType } from '../../cases/machine/case.types.js';
 import { QUEUE_STEPS, type QueueStep } from '../queue-steps.js';
-import { OptionalField } from '../../common/optional-field.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -3,7 +3,7 @@ import { IsIn, IsString, Length } from 'class-validator';
 import { CASE_TYPES, type CaseType } from '../../cases/machine/case.types.js';
 import { REPLY_STEPS, type ReplyStep } from '../canned/reply-steps.js';
 import { REPLY_VARIABLES } from '../canned/reply-template.js';
-import { NullableField } from '../../common/optional-field.js';
+import { NullableField } from '../../platform/optional-field.js';
 
 export class CreateCannedReplyDto {
   @ApiProperty({ enum: REPLY_STEPS, example: 'followUp' })

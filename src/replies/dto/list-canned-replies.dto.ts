@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { CASE_TYPES, type CaseType } from '../../cases/machine/case.types.js';
 import { REPLY_STEPS, type ReplyStep } from '../canned/reply-steps.js';
-import { OptionalField } from '../../common/optional-field.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 export class ListCannedRepliesDto {
   @ApiPropertyOptional({ enum: REPLY_STEPS })

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, Length, ValidateIf } from 'class-validator';
 import { CASE_TYPES, type CaseType } from '../../cases/machine/case.types.js';
 import { REPLY_STEPS, type ReplyStep } from '../canned/reply-steps.js';
-import { NullableField } from '../../common/optional-field.js';
+import { NullableField } from '../../platform/optional-field.js';
 
 /** Fields left out stay as they are. Only `caseType` may be null (the reply then fits every case type). */
 export class UpdateCannedReplyDto {

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, IsTimeZone, Length, Matches, ValidateNested } from 'class-validator';
 import { PLATFORMS, type Platform } from '../shop.entity.js';
 import { ShopPolicyDto } from './shop-policy.dto.js';
-import { OptionalField } from '../../common/optional-field.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 export class CreateShopDto {
   @ApiProperty({ example: 'acme-tmall', description: 'Short unique name agents type at login' })

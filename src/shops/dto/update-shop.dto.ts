@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsString, IsTimeZone, Length, Max, Min, ValidateNested } from 'class-validator';
-import { OptionalField } from '../../common/optional-field.js';
+import { OptionalField } from '../../platform/optional-field.js';
 
 export class UpdateShopPolicyDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 720 })

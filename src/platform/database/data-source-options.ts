@@ -1,5 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
-import { migrations } from '../../migrations/index.js';
+import { migrations } from '../../../migrations/index.js';
 
 export interface DatabaseSettings {
   url: string;

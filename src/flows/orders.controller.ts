@@ -2,17 +2,17 @@ import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { Allow, ANY_AGENT, ShopCaller } from '../common/auth/access.decorator.js';
-import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
-import { Idempotent } from '../common/idempotency/idempotent.decorator.js';
-import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
+import { Allow, ANY_AGENT, ShopCaller } from '../platform/auth/access.decorator.js';
+import { actorOf, type ShopPrincipal } from '../platform/auth/principal.js';
+import { Idempotent } from '../platform/idempotency/idempotent.decorator.js';
+import { ApiProblems } from '../platform/openapi/api-problems.js';
+import { ApiTag } from '../platform/openapi/api-tags.js';
 import { CaseEngine, type Actor } from '../cases/case-engine.js';
 import { CaseException } from '../cases/case.problems.js';
 import { UpdateOrderDto } from './dto/update-order.dto.js';
-import { refundableOf, type OrderRecord } from './order.types.js';
-import { OrdersRepository } from './orders.repository.js';
-import { OrderView } from './order.view.js';
+import { refundableOf, type OrderRecord } from '../orders/order.types.js';
+import { OrdersRepository } from '../orders/orders.repository.js';
+import { OrderView } from '../orders/order.view.js';
 
 const ORDER_ID = ApiParam({ name: 'orderId', description: 'The order id as the order system knows it', example: '3921837712345678' });
 

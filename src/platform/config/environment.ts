@@ -12,7 +12,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
-import { allowedTargetsProblems } from '../webhooks/webhook-targets.js';
+import { allowedTargetsProblems } from './target-allow-list.js';
 
 export const EVIDENCE_STORAGES = ['local', 's3'] as const;
 export type EvidenceStorageKind = (typeof EVIDENCE_STORAGES)[number];

@@ -1,10 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
-import { Allow } from '../common/auth/access.decorator.js';
-import { ApiProblems } from '../common/openapi/api-problems.js';
-import { ApiTag } from '../common/openapi/api-tags.js';
-import { FrameworkProblems } from '../common/problem/problem-response.js';
+import { Allow } from '../auth/access.decorator.js';
+import { ApiProblems } from '../openapi/api-problems.js';
+import { ApiTag } from '../openapi/api-tags.js';
+import { FrameworkProblems } from '../problem/problem-response.js';
 import { LivenessView, ReadinessView } from './health.view.js';
 
 @ApiTag('Health')

@@ -1,4 +1,6 @@
-import type { AgentRole } from '../../agents/agent.entity.js';
+/** What an agent may do: work cases, also supervise the team, or only read and export. */
+export const AGENT_ROLES = ['agent', 'supervisor', 'auditor'] as const;
+export type AgentRole = (typeof AGENT_ROLES)[number];
 
 export interface AdminPrincipal {
   kind: 'admin';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { Environment } from '../../config/environment.js';
+import { Environment } from '../config/environment.js';
 import { Clock } from '../clock/clock.js';
 import { IdempotencyException } from './idempotency.problems.js';
 import { IdempotencyRepository, type StoredResponse } from './idempotency.repository.js';

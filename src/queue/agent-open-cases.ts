@@ -1,4 +1,4 @@
-import type { CaseRecord } from './case.record.js';
+import type { CaseRecord } from '../cases/case.record.js';
 
 /** How a change moves the number of open cases an agent holds (the agent_open_cases counter). */
 export interface OpenCasesDelta {

@@ -1,6 +1,5 @@
 import type { SecurityRequirementObject, SecuritySchemeObject } from '@nestjs/swagger';
-import { SESSION_TAG } from '../../agents/sessions.service.js';
-import { API_KEY_TAG } from '../../shops/api-keys.service.js';
+import { API_KEY_TAG, SESSION_TAG } from '../auth/credentials.js';
 import type { Caller } from '../auth/principal.js';
 
 /** The three kinds of bearer token the service accepts (see AuthGuard), one scheme each. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { actorOf, type ShopPrincipal } from '../common/auth/principal.js';
-import { decodeCursor, toPage, type Page } from '../common/pagination.js';
-import { Transactions } from '../database/transactions.js';
+import { actorOf, type ShopPrincipal } from '../platform/auth/principal.js';
+import { decodeCursor, toPage, type Page } from '../platform/pagination.js';
+import { Transactions } from '../platform/database/transactions.js';
 import { resolveReason } from '../reasons/platform-reasons.js';
 import { reasonByCode } from '../reasons/reason-catalog.js';
 import type { Platform } from '../shops/shop.entity.js';
@@ -12,15 +12,16 @@ import { AuditRepository, type AuditEventView } from '../audit/audit.repository.
 import { EvidenceService } from '../evidence/evidence.service.js';
 import { AssignmentService } from '../queue/assignment.service.js';
 import { ReplyGuardService, type GuardOverride } from '../replies/reply-guard.service.js';
-import { CaseEngine, type Actor } from './case-engine.js';
-import { CaseException } from './case.problems.js';
-import { CaseRepository } from './case.repository.js';
-import { toCaseView, type CaseDetail, type CaseView } from './case.view.js';
-import { BUYER_FACING_NOTE_EVENTS, eventSourceOf, type ClientEventType } from './dto/case-event.dto.js';
-import type { ListCasesDto } from './dto/list-cases.dto.js';
-import type { OpenCaseDto } from './dto/open-case.dto.js';
-import { casePolicyFromShopWindows } from './machine/case-timers.js';
-import type { CaseEvent } from './machine/case.types.js';
+import { CaseEngine, type Actor } from '../cases/case-engine.js';
+import { CaseException } from '../cases/case.problems.js';
+import { CaseRepository } from '../cases/case.repository.js';
+import { toCaseView, type CaseView } from '../cases/case.view.js';
+import type { CaseDetail } from './case-detail.view.js';
+import { BUYER_FACING_NOTE_EVENTS, eventSourceOf, type ClientEventType } from '../cases/dto/case-event.dto.js';
+import type { ListCasesDto } from '../cases/dto/list-cases.dto.js';
+import type { OpenCaseDto } from '../cases/dto/open-case.dto.js';
+import { casePolicyFromShopWindows } from '../cases/machine/case-timers.js';
+import type { CaseEvent } from '../cases/machine/case.types.js';
 
 @Injectable()
 export class CasesService {

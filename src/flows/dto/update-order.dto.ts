@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
-import { IsTimestamp } from '../../common/is-timestamp.js';
+import { IsTimestamp } from '../../platform/is-timestamp.js';
 import { MAX_MONEY, OrderItemDto } from '../../cases/dto/open-case.dto.js';
-import { ORDER_STATUSES, type OrderStatus } from '../order.types.js';
-import { NullableField, OptionalField } from '../../common/optional-field.js';
+import { ORDER_STATUSES, type OrderStatus } from '../../orders/order.types.js';
+import { NullableField, OptionalField } from '../../platform/optional-field.js';
 
 /** A status or amount change reported by the order system. Fields left out keep their value. */
 export class UpdateOrderDto {

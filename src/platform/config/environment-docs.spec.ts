@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Environment } from './environment.js';
 
 describe('docs/configuration.md', () => {
-  const table = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  const table = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
   const documented = new Set([...table.matchAll(/^\| ([^|]+) \|/gm)].flatMap((row) => [...row[1].matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1])));
 
   it('should document every setting the service reads', () => {

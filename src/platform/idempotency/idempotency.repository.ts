@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { Tx } from '../../database/transactions.js';
+import type { Tx } from '../database/transactions.js';
 
 export interface StoredResponse {
   status: number;

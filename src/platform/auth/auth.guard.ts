@@ -1,12 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { SessionsService } from '../../agents/sessions.service.js';
-import { ApiKeysService, API_KEY_TAG } from '../../shops/api-keys.service.js';
-import { SESSION_TAG } from '../../agents/sessions.service.js';
 import { CommonException } from '../problem/common.problems.js';
 import { allowedCallers, PRINCIPAL_KEY } from './access.decorator.js';
 import { AdminToken } from './admin-token.js';
 import type { Principal } from './principal.js';
+import { Credentials, SESSION_TAG } from './credentials.js';
 import { constantTimeEquals } from './secrets.js';
 import { sessionTokenFromCookie } from './session-cookie.js';
 
@@ -20,8 +18,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly adminToken: AdminToken,
-    private readonly apiKeys: ApiKeysService,
-    private readonly sessions: SessionsService,
+    private readonly credentials: Credentials,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -61,16 +58,14 @@ export class AuthGuard implements CanActivate {
         'Send `Authorization: Bearer <token>` (an agent session, a shop API key or the admin token), or sign in to the console.',
       );
     }
-    const principal = cookie.startsWith(`${SESSION_TAG}_`) ? await this.sessions.authenticate(cookie) : undefined;
+    const principal = cookie.startsWith(`${SESSION_TAG}_`) ? await this.credentials.authenticate(cookie) : undefined;
     if (!principal) throw new CommonException('INVALID_CREDENTIALS', 'The session has ended (signed out, revoked or expired): sign in again.');
     return principal;
   }
 
   private async resolve(token: string): Promise<Principal | undefined> {
-    if (token.startsWith(`${API_KEY_TAG}_`)) return this.apiKeys.authenticate(token);
-    if (token.startsWith(`${SESSION_TAG}_`)) return this.sessions.authenticate(token);
     if (this.adminToken.value && constantTimeEquals(token, this.adminToken.value)) return { kind: 'admin' };
-    return undefined;
+    return this.credentials.authenticate(token);
   }
 }
 

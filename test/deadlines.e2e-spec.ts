@@ -102,10 +102,56 @@ describe('durable platform deadlines', () => {
     const blocked = await get(second.id);
     expect(blocked.state).toBe('open.contact');
     expect(blocked.order).toMatchObject({ paidTotal: 1000, reservedTotal: 1000 });
-    const [timer] = await t.app.get(DataSource).query(`SELECT attempts, last_error, due_at FROM case_timers WHERE case_id = $1`, [second.id]);
+    const [timer] = await t.app.get(DataSource).query(`SELECT attempts, last_error, retry_at FROM case_timers WHERE case_id = $1`, [second.id]);
     expect(timer.attempts).toBe(1);
     expect(timer.last_error).toMatch(/already reserved or refunded too much/);
-    expect(new Date(timer.due_at).getTime()).toBeGreaterThan(t.clock.now().getTime());
+    expect(new Date(timer.retry_at).getTime()).toBeGreaterThan(t.clock.now().getTime());
+  });
+
+  it('should keep the platform deadline in the case view, the queue and the audit when a deadline fails to fire', async () => {
+    const order = { orderId: `KEEP-${Date.now()}`, paidTotal: 1000 };
+    const first = await openCase(t, key, { requestedAmount: 1000, order });
+    t.clock.advance(1000);
+    const second = await openCase(t, key, { requestedAmount: 1000, order });
+    const platformDeadline = (await get(second.id)).deadlines[0].dueAt;
+    const queued = async () => {
+      const res = await t.http.get('/v1/queue').query({ limit: 200 }).set(bearer(agent.token));
+      expect(res.status).toBe(200);
+      return res.body.items.find((item: { caseId: string }) => item.caseId === second.id);
+    };
+    expect((await queued()).deadline.dueAt).toBe(platformDeadline);
+
+    t.clock.advance(48 * HOUR);
+    // Other tests' deadlines may be due too: what counts is what happened to these two cases.
+    expect((await sweeperOf(t).runOnce()).failed).toBeGreaterThanOrEqual(1);
+    expect((await get(first.id)).state).toBe('followUp.refunding');
+    const attempts = async () =>
+      (await t.app.get(DataSource).query(`SELECT attempts, due_at FROM case_timers WHERE case_id = $1`, [second.id]))[0] as { attempts: number; due_at: Date };
+    expect((await attempts()).attempts).toBe(1);
+
+    const view = await get(second.id);
+    expect(view.state).toBe('open.contact');
+    expect(view.deadlines).toEqual([expect.objectContaining({ timer: 'merchant-response', dueAt: platformDeadline })]);
+    expect((await queued()).deadline).toMatchObject({ timer: 'merchant-response', dueAt: platformDeadline });
+    const timeline = (await t.http.get(`/v1/cases/${second.id}/events`).set(bearer(key))).body;
+    const retry = timeline[timeline.length - 1];
+    expect(retry).toMatchObject({
+      type: 'DEADLINE_RETRY_SCHEDULED',
+      actor: { kind: 'system', id: 'deadline-sweeper' },
+      payload: { deadline: 'merchant-response', dueAt: platformDeadline, attempt: 1, reason: 'REFUNDABLE_AMOUNT_EXCEEDED' },
+    });
+    expect(new Date(retry.payload.retryAt).getTime()).toBeGreaterThan(t.clock.now().getTime());
+
+    // Not claimed again before its retry time; at it, it fails again and the deadline still stays put.
+    await sweeperOf(t).runOnce();
+    expect((await attempts()).attempts).toBe(1);
+    t.clock.set(new Date(retry.payload.retryAt));
+    await sweeperOf(t).runOnce();
+    expect((await get(second.id)).deadlines[0].dueAt).toBe(platformDeadline);
+    expect((await queued()).deadline.dueAt).toBe(platformDeadline);
+    const timer = await attempts();
+    expect(timer.attempts).toBe(2);
+    expect(new Date(timer.due_at).toISOString()).toBe(platformDeadline);
   });
 
   it('should fire timers written by one instance in a new instance of the service', async () => {

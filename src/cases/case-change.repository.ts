@@ -13,6 +13,8 @@ export interface CaseWrites {
   /** Timer rows to delete; never a key that `schedule` also writes (that one is replaced in place). */
   cancel: Array<{ caseId: string; timerId: string }>;
   schedule: TimerRow[];
+  /** Failed fires to retry later: the timer keeps its due time, gets a retry time, an attempt and the error. */
+  retries?: Array<{ caseId: string; timerId: string; retryAt: Date; error: string }>;
   events: ChainedAuditRecord[];
   cases: CaseRecord[];
   /** What the features registered as contributors write for the same steps (see CaseChangeContributors). */
@@ -60,8 +62,14 @@ export class CaseChangeRepository {
       writes.schedule.map((t) => ({ case_id: t.caseId, timer_id: t.timerId, shop_id: t.shopId, event: t.event, due_at: t.dueAt })),
       (p, n) => `INSERT INTO case_timers (case_id, timer_id, shop_id, event, due_at)
         SELECT * FROM ${jsonRows(p, n, 'case_id uuid, timer_id text, shop_id uuid, event jsonb, due_at timestamptz')} t
-        ON CONFLICT (case_id, timer_id) DO UPDATE SET event = EXCLUDED.event, due_at = EXCLUDED.due_at, attempts = 0, last_error = NULL
+        ON CONFLICT (case_id, timer_id) DO UPDATE SET event = EXCLUDED.event, due_at = EXCLUDED.due_at, attempts = 0, last_error = NULL, retry_at = NULL
         RETURNING 1`,
+    );
+    add(
+      (writes.retries ?? []).map((r) => ({ case_id: r.caseId, timer_id: r.timerId, retry_at: r.retryAt, error: r.error.slice(0, 2000) })),
+      (p, n) => `UPDATE case_timers t SET retry_at = r.retry_at, attempts = t.attempts + 1, last_error = r.error
+        FROM ${jsonRows(p, n, 'case_id uuid, timer_id text, retry_at timestamptz, error text')} r
+        WHERE t.case_id = r.case_id AND t.timer_id = r.timer_id RETURNING 1`,
     );
     add(
       writes.events.map((e) => ({

@@ -40,6 +40,9 @@ export type { Actor } from './case-change.js';
 
 export const TIMER_ACTOR: Actor = { kind: 'system', id: 'deadline-sweeper' };
 
+/** The event a case records when one of its deadlines failed to fire and will be tried again. */
+export const DEADLINE_RETRY_SCHEDULED = 'DEADLINE_RETRY_SCHEDULED';
+
 /** A due timer the sweeper has locked, with its case's row and every pending timer of that case. */
 export interface ClaimedTimer {
   timer: TimerRow;
@@ -114,6 +117,8 @@ interface CaseChange {
   pending?: TimerRow[];
   /** The accepted events, for the contributors (webhooks, metrics, counters, …) to derive their rows from. */
   steps: CaseStep[];
+  /** A failed fire to try again later (see postponeTimerIn). */
+  retries?: Array<{ caseId: string; timerId: string; retryAt: Date; error: string }>;
 }
 
 /** What `change` needs beyond the transition itself. */
@@ -245,6 +250,32 @@ export class CaseEngine {
     }
     await this.write(tx, mergePerCase(changes), stale);
     return { fired: changes.length, stale: stale.length };
+  }
+
+  /**
+   * Records that a claimed deadline failed to fire (its transition refused or failed): the timer keeps its
+   * due time — the platform's deadline, which the case view and the queue show — and gets a retry time,
+   * one more attempt and the error; the case records `DEADLINE_RETRY_SCHEDULED` (deadline, due and retry
+   * times, attempt, and the refusal's code) in its audit trail. In the caller's transaction, after the
+   * failed fire was rolled back.
+   */
+  async postponeTimerIn(tx: Tx, timer: TimerRow, retryAt: Date, error: unknown): Promise<void> {
+    const loaded = await this.cases.loadWithContext(tx, timer.shopId, timer.caseId, true);
+    if (!loaded) return;
+    const current = loaded.record;
+    const attempt = timer.attempts + 1;
+    const event = {
+      type: DEADLINE_RETRY_SCHEDULED,
+      deadline: timer.timerId,
+      dueAt: timer.dueAt.toISOString(),
+      retryAt: retryAt.toISOString(),
+      attempt,
+      // A rule's code is the case's business; anything else stays in the timer's last_error and the log.
+      reason: error instanceof CaseException ? error.code : 'INTERNAL_ERROR',
+    };
+    const change = this.change(current, event, TIMER_ACTOR, restoreSnapshot(current.snapshot), [], { timers: loaded.timers });
+    const message = String((error as Error)?.message ?? error);
+    await this.write(tx, [{ ...change, retries: [{ caseId: timer.caseId, timerId: timer.timerId, retryAt, error: message }] }]);
   }
 
   /**
@@ -427,6 +458,7 @@ export class CaseEngine {
       // The merchant's 48 h run from the platform's request time, not from when we heard of it.
       dueAt: new Date((timer.delayName === 'MERCHANT_RESPONSE' ? current.requestedAt : now).getTime() + timer.delayMs),
       attempts: 0,
+      retryAt: null,
     }));
     const pending = options.timers && [
       ...options.timers.filter((t) => !cancel.includes(t.timerId) && !schedule.some((s) => s.timerId === t.timerId)),
@@ -518,6 +550,7 @@ export class CaseEngine {
         money: [...perOrder.values()].sort((a, b) => a.orderId.localeCompare(b.orderId)),
         cancel,
         schedule,
+        retries: changes.flatMap((c) => c.retries ?? []),
         events: changes.flatMap((c) => c.audit),
         cases: changes.flatMap((c) => (c.after ? [c.after] : [])),
         contributions: this.contributors.writesOf(changes.flatMap((c) => c.steps)),

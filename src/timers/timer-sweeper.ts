@@ -76,7 +76,7 @@ export class TimerSweeper implements OnApplicationBootstrap, OnApplicationShutdo
           result.failed++;
           const { timer } = item;
           const retryAt = new Date(now.getTime() + Math.min(60_000 * 2 ** timer.attempts, 3_600_000));
-          await this.timers.postpone(tx, timer.caseId, timer.timerId, retryAt, String((error as Error)?.message ?? error));
+          await this.engine.postponeTimerIn(tx, timer, retryAt, error);
           this.logger.error({ err: error, caseId: timer.caseId, timerId: timer.timerId }, 'deadline event failed; retrying later');
         }
       }

@@ -102,6 +102,7 @@ export const en: SameKeys<Messages> = {
     CASE_ASSIGNED: 'Assigned',
     ASSIGNEE_CHANGED: 'Assignee changed',
     ORDER_UPDATED: 'Order updated',
+    DEADLINE_RETRY_SCHEDULED: 'Deadline failed to fire, retrying',
   },
   field: {
     note: 'Note (the buyer reads it)',

@@ -99,6 +99,7 @@ export const zh = {
     CASE_ASSIGNED: '分配',
     ASSIGNEE_CHANGED: '负责人变更',
     ORDER_UPDATED: '订单更新',
+    DEADLINE_RETRY_SCHEDULED: '时限执行失败，稍后重试',
   },
   field: {
     note: '备注（买家可见）',

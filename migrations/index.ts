@@ -8,6 +8,7 @@ import { Metrics1795360000000 } from './1795360000000-metrics.js';
 import { WebhookSafety1795370000000 } from './1795370000000-webhook-safety.js';
 import { EvidenceUploads1795380000000 } from './1795380000000-evidence-uploads.js';
 import { CaseSearch1795390000000 } from './1795390000000-case-search.js';
+import { DeadlineWarnings1795400000000 } from './1795400000000-deadline-warnings.js';
 import { TimerRetries1795410000000 } from './1795410000000-timer-retries.js';
 
 /** Every migration, oldest first. `npm run migration:generate` writes new files; list them here. */
@@ -16,5 +17,6 @@ export const migrations = [
   WebhookSafety1795370000000,
   EvidenceUploads1795380000000,
   CaseSearch1795390000000,
+  DeadlineWarnings1795400000000,
   TimerRetries1795410000000,
 ];

@@ -1,9 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Webhook } from 'standardwebhooks';
-import type { DataSource } from 'typeorm';
 import { Clock } from '../platform/clock/clock.js';
 import { Environment } from '../platform/config/environment.js';
+import { Transactions } from '../platform/database/transactions.js';
+import { PeriodicTask } from '../platform/periodic-task.js';
+import { DeadlineWarningsRepository } from './deadline-warnings.repository.js';
+import { WebhookDeliveriesRepository, type ClaimedMessage } from './webhook-deliveries.repository.js';
+import { deadlineWarningEvent } from './webhook-events.js';
 import { nextAttemptAt } from './webhook-retry.js';
 import { WebhookSender, type AttemptOutcome } from './webhook-sender.js';
 import { WebhookTargetPolicy } from './webhook-targets.js';
@@ -17,20 +20,8 @@ export interface DispatchResult {
   failed: number;
 }
 
-interface ClaimedMessage {
-  id: string;
-  event_id: string;
-  payload: string;
-  attempts: number;
-  retry_from: Date;
-  url: string;
-  secret: string;
-  /** Still inside its rotation overlap (see WebhooksService.rotateSecret); null otherwise. */
-  previous_secret: string | null;
-}
-
-/** The deadlines the order system is warned about before they pass. */
-export const WARNED_TIMERS = ['merchant-response', 'dispute-evidence'];
+/** Deadline warnings claimed per round. */
+const WARNING_BATCH = 500;
 
 /**
  * Delivers the webhook outbox. Every instance runs one; they share the work through `SKIP LOCKED`.
@@ -50,28 +41,30 @@ export const WARNED_TIMERS = ['merchant-response', 'dispute-evidence'];
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
   private readonly sender: WebhookSender;
+  /** A round right after one that did work, the poll interval after an idle or failed one. */
+  private readonly task: PeriodicTask<DispatchResult>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly warnings: DeadlineWarningsRepository,
     private readonly clock: Clock,
     private readonly env: Environment,
     targets: WebhookTargetPolicy,
   ) {
     this.sender = new WebhookSender(targets, env.WEBHOOK_TIMEOUT_MS);
+    this.task = new PeriodicTask('webhook dispatch', env.WEBHOOK_POLL_INTERVAL_MS, () => this.runOnce(), this.logger, {
+      again: (result) => result.claimed > 0 || result.warned > 0,
+    });
   }
 
   onApplicationBootstrap(): void {
-    if (this.env.WEBHOOK_DISPATCHER_ENABLED) this.schedule(0);
+    if (this.env.WEBHOOK_DISPATCHER_ENABLED) this.task.start(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.task.stop();
     this.sender.close();
   }
 
@@ -97,67 +90,27 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * Marks deadlines that pass within the lead time as warned and writes a `deadline.approaching` event for
-   * each to the endpoints that want it, in one statement. A deadline already past is the sweeper's.
+   * each to the endpoints that want it, in one transaction: the same outbox write and the same case
+   * fields as every case event, plus the deadline and its due time. A deadline already past is the sweeper's.
    */
   private async warnDeadlines(): Promise<number> {
     const now = this.clock.now();
     const horizon = new Date(now.getTime() + this.env.DEADLINE_WARNING_LEAD_MINUTES * 60_000);
-    const rows: Array<{ n: number }> = await this.dataSource.query(
-      `WITH due AS (
-         SELECT t.case_id, t.timer_id FROM case_timers t
-         WHERE t.warned_at IS NULL AND t.timer_id = ANY ($4) AND t.due_at <= $2 AND t.due_at > $1
-         ORDER BY t.due_at LIMIT $3
-         FOR UPDATE SKIP LOCKED),
-       marked AS (
-         UPDATE case_timers t SET warned_at = $1 FROM due
-         WHERE t.case_id = due.case_id AND t.timer_id = due.timer_id
-         RETURNING t.case_id, t.timer_id, t.due_at),
-       warning AS MATERIALIZED (
-         SELECT m.*, gen_random_uuid() AS event_id FROM marked m),
-       sent AS (
-         INSERT INTO webhook_messages (event_id, shop_id, endpoint_id, case_id, event_type, payload, created_at, retry_from, next_attempt_at)
-         SELECT g.event_id, c.shop_id, w.id, c.id, 'deadline.approaching',
-           json_build_object('type', 'deadline.approaching', 'timestamp', $5::text, 'data', json_build_object(
-             'caseId', c.id, 'platform', c.platform, 'platformCaseId', c.platform_case_id, 'caseType', c.type, 'state', c.state,
-             'version', c.version, 'currency', c.currency, 'requestedAmount', c.requested_amount, 'orderId', o.external_order_id,
-             'deadline', g.timer_id, 'dueAt', to_char(g.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
-           $1, $1, $1
-         FROM warning g
-         JOIN cases c ON c.id = g.case_id
-         JOIN orders o ON o.id = c.order_id
-         JOIN webhook_endpoints w ON w.shop_id = c.shop_id AND w.enabled AND 'deadline.approaching' = ANY (w.event_types)
-         ORDER BY g.due_at, g.case_id, w.id
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM warning`,
-      [now, horizon, 500, WARNED_TIMERS, now.toISOString()],
-    );
-    return rows[0].n;
+    return this.transactions.run(async (tx) => {
+      const due = await this.warnings.claimDue(tx, now, horizon, WARNING_BATCH);
+      await this.deliveries.enqueue(
+        tx,
+        due.map((warning) => deadlineWarningEvent(warning.record, warning.timerId, warning.dueAt, now)),
+      );
+      return due.length;
+    });
   }
 
-  private async claim(): Promise<ClaimedMessage[]> {
+  /** Claims a batch of due messages, each leased past the request timeout. */
+  private claim(): Promise<ClaimedMessage[]> {
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + this.env.WEBHOOK_TIMEOUT_MS + 30_000);
-    // An UPDATE answers [rows, count].
-    const [rows]: [ClaimedMessage[], number] = await this.dataSource.query(
-      `WITH due AS (
-         SELECT m.id FROM webhook_messages m
-         JOIN webhook_endpoints w ON w.id = m.endpoint_id AND w.enabled
-         WHERE m.status = 'pending' AND m.next_attempt_at <= $1
-           AND NOT EXISTS (
-             SELECT 1 FROM webhook_messages p
-             WHERE p.endpoint_id = m.endpoint_id AND p.case_id = m.case_id AND p.status = 'pending' AND p.id < m.id)
-         ORDER BY m.next_attempt_at, m.id
-         LIMIT $2
-         FOR UPDATE OF m SKIP LOCKED)
-       UPDATE webhook_messages m SET attempts = m.attempts + 1, last_attempt_at = $1, next_attempt_at = $3,
-         retry_from = CASE WHEN m.attempts = 0 THEN $1 ELSE m.retry_from END
-       FROM due, webhook_endpoints w
-       WHERE m.id = due.id AND w.id = m.endpoint_id
-       RETURNING m.id::text AS id, m.event_id, m.payload::text AS payload, m.attempts, m.retry_from, w.url, w.secret,
-         CASE WHEN w.previous_secret_expires_at > $1 THEN w.previous_secret END AS previous_secret`,
-      [now, this.env.WEBHOOK_BATCH, leaseUntil],
-    );
-    return rows;
+    return this.deliveries.claim(now, leaseUntil, this.env.WEBHOOK_BATCH);
   }
 
   private async deliver(message: ClaimedMessage): Promise<'delivered' | 'retrying' | 'failed'> {
@@ -169,24 +122,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       ? null
       : nextAttemptAt({
           now,
-          retryFrom: new Date(message.retry_from),
+          retryFrom: message.retryFrom,
           attempts: message.attempts,
           baseMs: this.env.WEBHOOK_RETRY_BASE_SECONDS * 1000,
           windowMs: this.env.WEBHOOK_RETRY_HOURS * 3_600_000,
         });
     const status = ok ? 'delivered' : retryAt ? 'pending' : 'failed';
     const error = ok ? null : (outcome.error ?? `HTTP ${outcome.statusCode}`);
-    await this.dataSource.query(
-      `WITH m AS (
-         UPDATE webhook_messages SET status = $2, next_attempt_at = COALESCE($3, next_attempt_at),
-           delivered_at = CASE WHEN $2 = 'delivered' THEN $4::timestamptz END,
-           failed_at = CASE WHEN $2 = 'failed' THEN $4::timestamptz END,
-           last_status_code = $5, last_error = $6
-         WHERE id = $1 RETURNING id, shop_id)
-       INSERT INTO webhook_attempts (message_id, shop_id, attempt, started_at, duration_ms, status_code, error, response_body)
-       SELECT m.id, m.shop_id, $7, $8, $9, $5, $6, $10 FROM m`,
-      [message.id, status, retryAt, now, outcome.statusCode, error, message.attempts, startedAt, outcome.durationMs, outcome.responseBody],
-    );
+    await this.deliveries.recordAttempt({
+      messageId: message.id,
+      status,
+      retryAt,
+      at: now,
+      attempt: message.attempts,
+      startedAt,
+      durationMs: outcome.durationMs,
+      statusCode: outcome.statusCode,
+      error,
+      responseBody: outcome.responseBody,
+    });
     if (outcome.refused) this.logger.warn({ messageId: message.id, url: message.url, error }, 'webhook target refused');
     if (status === 'failed') this.logger.warn({ messageId: message.id, url: message.url, error }, 'webhook message failed for good');
     return status === 'pending' ? 'retrying' : status;
@@ -199,27 +153,14 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
    */
   private async send(message: ClaimedMessage): Promise<AttemptOutcome> {
     const timestamp = new Date();
-    const secrets = message.previous_secret ? [message.secret, message.previous_secret] : [message.secret];
+    const secrets = message.previousSecret ? [message.secret, message.previousSecret] : [message.secret];
     const headers = {
       'content-type': 'application/json',
       'user-agent': 'aftersales-case-manager-webhooks/1',
-      'webhook-id': message.event_id,
+      'webhook-id': message.eventId,
       'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-      'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(message.event_id, timestamp, message.payload)).join(' '),
+      'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(message.eventId, timestamp, message.payload)).join(' '),
     };
     return this.sender.post(message.url, headers, message.payload);
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then((result) => this.schedule(result.claimed > 0 || result.warned > 0 ? 0 : this.env.WEBHOOK_POLL_INTERVAL_MS))
-        .catch((error: unknown) => {
-          this.logger.error({ err: error }, 'webhook dispatch failed');
-          this.schedule(this.env.WEBHOOK_POLL_INTERVAL_MS);
-        });
-    }, delay);
-    this.timer.unref();
   }
 }

@@ -45,6 +45,18 @@ function outboxEvent(record: CaseRecord, type: WebhookEventType, at: Date, data:
   return { eventId: randomUUID(), shopId: record.shopId, caseId: record.id, orderId: record.orderId, type, timestamp: at.toISOString(), data };
 }
 
+/** The deadlines the order system is warned about (`deadline.approaching`) before they pass. */
+export const WARNED_TIMERS = ['merchant-response', 'dispute-evidence'] as const;
+
+/**
+ * `deadline.approaching`: the case as every case event shows it, plus which deadline (`deadline`, the
+ * timer: `merchant-response` or `dispute-evidence`) passes when (`dueAt`). No case event caused it, so
+ * there is no `event`. Sent DEADLINE_WARNING_LEAD_MINUTES before the deadline, once per due time.
+ */
+export function deadlineWarningEvent(record: CaseRecord, timerId: string, dueAt: Date, at: Date): OutboxEvent {
+  return outboxEvent(record, 'deadline.approaching', at, { ...caseSummary(record), deadline: timerId, dueAt: dueAt.toISOString() });
+}
+
 /**
  * The webhook events one accepted case event produces, in the order receivers get them:
  * `case.opened` or `case.state_changed`, then `refund.auto_approved`, `refund.approved`, `case.archived`.

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { Clock } from '../platform/clock/clock.js';
 import { PeriodicTask } from '../platform/periodic-task.js';
 import { Environment } from '../platform/config/environment.js';
+import { DeadlineWarningsRepository } from './deadline-warnings.repository.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 
 export interface PurgeResult {
   delivered: number;
@@ -12,13 +12,14 @@ export interface PurgeResult {
 
 const DAY_MS = 86_400_000;
 const PURGE_INTERVAL_MS = 10 * 60_000;
-/** Messages per statement: each batch is its own short transaction (their attempts go with them by cascade). */
+/** Rows per statement: each batch is its own short transaction (messages' attempts go with them by cascade). */
 export const PURGE_BATCH = 1000;
 
 /**
  * Deletes delivered messages (with their attempts) WEBHOOK_RETENTION_DAYS after delivery, and failed ones
  * WEBHOOK_FAILED_RETENTION_DAYS after they were given up, in batches. Failed messages are kept longer:
- * they are the ones someone still has to look into and redeliver.
+ * they are the ones someone still has to look into and redeliver. The marks of deadline warnings go
+ * WEBHOOK_RETENTION_DAYS after their deadline (only deadlines still ahead are ever warned about).
  *
  * Pending messages are never touched, and nothing else depends on finished ones: the dispatcher's
  * in-order rule only waits for earlier *pending* messages of a case, so removing delivered or failed
@@ -35,12 +36,15 @@ export class WebhookRetention implements OnApplicationBootstrap, OnApplicationSh
     async () => {
       const result = await this.purge();
       if (result.delivered + result.failed > 0) this.logger.log(result, 'purged webhook messages past retention');
+      const warnings = await this.purgeWarnings();
+      if (warnings > 0) this.logger.log({ warnings }, 'purged deadline warning marks past retention');
     },
     this.logger,
   );
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly warnings: DeadlineWarningsRepository,
     private readonly clock: Clock,
     private readonly env: Environment,
   ) {}
@@ -61,7 +65,7 @@ export class WebhookRetention implements OnApplicationBootstrap, OnApplicationSh
       const days = status === 'delivered' ? this.env.WEBHOOK_RETENTION_DAYS : this.env.WEBHOOK_FAILED_RETENTION_DAYS;
       const cutoff = new Date(now - days * DAY_MS);
       for (;;) {
-        const purged = await this.purgeBatch(status, cutoff, batchSize);
+        const purged = await this.deliveries.purgeFinished(status, cutoff, batchSize);
         result[status] += purged;
         if (purged < batchSize || this.task.isStopped) break;
       }
@@ -69,20 +73,17 @@ export class WebhookRetention implements OnApplicationBootstrap, OnApplicationSh
     return result;
   }
 
-  private async purgeBatch(status: 'delivered' | 'failed', cutoff: Date, limit: number): Promise<number> {
-    // One statement per status, so each walks its own partial index (webhook_messages_*_purge_idx); the
-    // status is written into the SQL rather than bound so the planner can match the index predicate.
-    const finishedAt = status === 'delivered' ? 'delivered_at' : 'failed_at';
-    const [, count]: [unknown, number] = await this.dataSource.query(
-      `WITH doomed AS (
-         SELECT id FROM webhook_messages
-         WHERE status = '${status}' AND ${finishedAt} < $1
-         ORDER BY ${finishedAt}
-         LIMIT $2
-         FOR UPDATE SKIP LOCKED)
-       DELETE FROM webhook_messages m USING doomed WHERE m.id = doomed.id`,
-      [cutoff, limit],
-    );
-    return count;
+  /**
+   * Deletes the marks of deadline warnings whose deadline passed more than WEBHOOK_RETENTION_DAYS ago, one
+   * batch at a time; returns how many. Marks of deadlines still ahead stay: they keep a warning from going twice.
+   */
+  async purgeWarnings(batchSize = PURGE_BATCH): Promise<number> {
+    const cutoff = new Date(this.clock.now().getTime() - this.env.WEBHOOK_RETENTION_DAYS * DAY_MS);
+    let purged = 0;
+    for (;;) {
+      const batch = await this.warnings.purgeDueBefore(cutoff, batchSize);
+      purged += batch;
+      if (batch < batchSize || this.task.isStopped) return purged;
+    }
   }
 }

@@ -45,6 +45,28 @@ const MESSAGE_EXAMPLE = {
   },
 };
 
+/** `deadline.approaching`: the same case fields as every case event (no `event`: none caused it), plus the deadline. */
+const DEADLINE_EXAMPLE = {
+  type: 'deadline.approaching',
+  timestamp: '2026-11-22T03:30:00.000Z',
+  data: {
+    caseId: '0b7c2f0e-3b8f-4a53-9d54-2f1f1e9b7a10',
+    platform: 'tmall',
+    platformCaseId: 'TB-RF-20261120-0001',
+    caseType: 'refund',
+    state: 'open.contact',
+    version: 1,
+    currency: 'CNY',
+    requestedAmount: 29900,
+    reservedAmount: 0,
+    refundedAmount: 0,
+    outcome: null,
+    deadline: 'merchant-response',
+    dueAt: '2026-11-22T09:30:00.000Z',
+    orderId: '3921837712345678',
+  },
+};
+
 @ApiTag('Webhooks')
 @Controller('v1/webhooks')
 export class WebhooksController {
@@ -64,6 +86,10 @@ export class WebhooksController {
       'loopback, link-local or cloud metadata addresses unless the operator allowed them (WEBHOOK_ALLOWED_TARGETS): such a URL is ' +
       'refused with 422 here, and a host name that resolves to one is refused at every delivery. Example body:\n\n```json\n' +
       JSON.stringify(MESSAGE_EXAMPLE, null, 2) +
+      '\n```\n\n`deadline.approaching` goes DEADLINE_WARNING_LEAD_MINUTES before the merchant-response and dispute-evidence ' +
+      'deadlines, once per deadline and due time. Its `data` is the case as in every event (without `event`, as no event caused it) ' +
+      'plus `deadline` (the timer) and `dueAt`:\n\n```json\n' +
+      JSON.stringify(DEADLINE_EXAMPLE, null, 2) +
       '\n```',
   })
   @ApiBody({

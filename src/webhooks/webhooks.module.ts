@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CaseEngineModule } from '../cases/case-engine.module.js';
 import { Environment } from '../platform/config/environment.js';
+import { DeadlineWarningsRepository } from './deadline-warnings.repository.js';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { WebhookOutboxContributor } from './webhook-outbox.contributor.js';
 import { WebhookRetention } from './webhook-retention.js';
@@ -15,6 +17,8 @@ import { WebhooksService } from './webhooks.service.js';
   providers: [
     WebhookOutboxContributor,
     WebhooksRepository,
+    WebhookDeliveriesRepository,
+    DeadlineWarningsRepository,
     WebhooksService,
     WebhookDispatcher,
     WebhookRetention,

@@ -8,7 +8,8 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TS = ['src', 'test', 'bench', 'migrations', 'console/src', 'console/e2e'].flatMap((dir) => [`${dir}/**/*.ts`, `${dir}/**/*.tsx`]);
+// TypeScript in the linted folders, and the console's own build and browser-test configs (console/*.ts).
+const TS = [...['src', 'test', 'bench', 'migrations', 'console/src', 'console/e2e'].flatMap((dir) => [`${dir}/**/*.ts`, `${dir}/**/*.tsx`]), 'console/*.ts'];
 const JS = ['**/*.js', '**/*.mjs', '**/*.cjs'];
 
 export default defineConfig(
@@ -79,7 +80,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // The hooks rules only for the console's components and hooks modules.
+    // React's hooks rules (the React Compiler's checks included) for the console's components, the .tsx files.
     files: ['console/src/**/*.tsx'],
     extends: [reactHooks.configs.flat.recommended],
   },

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { SEED_CANNED_REPLIES_SQL, defaultCannedReplyRows } from '../src/replies/canned-replies.seed.js';
+import { WORKBENCH_CANNED_REPLIES, seedCannedRepliesSql } from './1795350000000-workbench.canned-replies.js';
 
 /**
  * The agent workbench: each open case's most urgent merchant deadline and intervention flag as columns
@@ -57,7 +57,7 @@ export class Workbench1795350000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX canned_replies_shop_step_idx ON canned_replies (shop_id, step, position, id)`);
     await q.query(`CREATE UNIQUE INDEX canned_replies_default_key ON canned_replies (shop_id, default_key) WHERE default_key IS NOT NULL`);
-    await q.query(SEED_CANNED_REPLIES_SQL('SELECT id FROM shops'), [JSON.stringify(defaultCannedReplyRows())]);
+    await q.query(seedCannedRepliesSql('SELECT id FROM shops'), [JSON.stringify(WORKBENCH_CANNED_REPLIES)]);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -291,7 +291,9 @@ async function serviceExport(url: string, shop: SeededShop, format: 'csv' | 'ndj
       try {
         yield* res.body as unknown as AsyncIterable<Uint8Array>;
       } catch (error) {
-        throw new Error(`export ${format} of ${shop.events} events: the body broke off after ${bytes} bytes (${exited ?? (error as Error).message})`);
+        throw new Error(`export ${format} of ${shop.events} events: the body broke off after ${bytes} bytes (${exited ?? (error as Error).message})`, {
+          cause: error,
+        });
       }
     };
     for await (const chunk of body()) {

@@ -134,7 +134,7 @@ describe('live updates (GET /v1/stream)', () => {
     const first = await connect(bearer(a.agent.token));
     await waitUntilLive(first);
     const before = await openCases(a, 3);
-    await first.waitFor((events) => changed(first).filter((c) => before.includes(c.caseId)).length === 3);
+    await first.waitFor(() => changed(first).filter((c) => before.includes(c.caseId)).length === 3);
     const seen = first.named('case.changed').filter((event) => before.includes(dataOf<CaseChangedData>(event).caseId));
     const resumeAfter = seen[1].id!;
     first.close();

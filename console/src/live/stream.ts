@@ -74,7 +74,7 @@ function connect(): void {
   const source = new EventSource('/v1/stream');
   setStatus('connecting');
   const relay = (name: 'hello' | 'case.changed' | 'reset') => (event: MessageEvent<string>) => {
-    let data: unknown = null;
+    let data: unknown;
     try {
       data = JSON.parse(event.data);
     } catch {

@@ -11,11 +11,9 @@ export class TimerRetries1795410000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE case_timers ADD COLUMN retry_at timestamptz(3)`);
     await q.query(`CREATE INDEX case_timers_fire_idx ON case_timers ((COALESCE(retry_at, due_at)))`);
-    await q.query(`DROP INDEX case_timers_due_idx`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX case_timers_due_idx ON case_timers (due_at)`);
     await q.query(`DROP INDEX case_timers_fire_idx`);
     // Going back, a pending retry becomes the due time again (the old behaviour).
     await q.query(`UPDATE case_timers SET due_at = retry_at WHERE retry_at IS NOT NULL`);

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGENT_ROLES, PRESENCES, type Agent } from './agent.entity.js';
+import { AGENT_ROLES, PRESENCES, type Agent } from './agent.record.js';
 
 export class AgentView {
   @ApiProperty({ format: 'uuid', example: '6f1c2a9e-5b7d-4e8f-9a10-7c6b5d4e3f21' })

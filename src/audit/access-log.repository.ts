@@ -14,6 +14,16 @@ export interface AccessEntry {
   params: Record<string, unknown>;
 }
 
+interface AccessLogRow {
+  id: string;
+  at: Date;
+  actor_kind: AccessEntry['actor']['kind'];
+  actor_id: string;
+  action: AccessEntry['action'];
+  personal_data: AccessEntry['personalData'];
+  params: AccessEntry['params'];
+}
+
 /** The append-only record of who exported what (a trigger refuses UPDATE and DELETE). */
 @Injectable()
 export class AccessLogRepository {
@@ -28,7 +38,7 @@ export class AccessLogRepository {
 
   /** Newest first. */
   async list(tx: Tx, shopId: string, before: KeysetPosition | undefined, limit: number): Promise<AccessEntry[]> {
-    const rows: Array<Record<string, any>> = await tx.query(
+    const rows: AccessLogRow[] = await tx.query(
       `SELECT * FROM audit_access_log
         WHERE shop_id = $1 AND ($2::timestamptz IS NULL OR (at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY at DESC, id DESC LIMIT $4`,

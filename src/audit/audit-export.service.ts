@@ -7,23 +7,13 @@ import { Clock } from '../platform/clock/clock.js';
 import { Environment } from '../platform/config/environment.js';
 import { Snapshot, Transactions } from '../platform/database/transactions.js';
 import { AccessLogRepository } from './access-log.repository.js';
-import { exportHeader, formatExportRows, type ExportFormat, type ExportRow } from './audit-export.format.js';
+import { exportHeader, formatExportRows, type ExportFormat } from './audit-export.format.js';
+import { AuditRepository, type AuditExportRange } from './audit.repository.js';
 import type { ExportQueryDto } from './dto/audit-queries.dto.js';
 import { assertMayIncludePersonalData } from './export-access.js';
 
-/** Case events of a shop in [from, to), in (at, case, seq) order; the index case_events_shop_at_key serves it. */
-export const AUDIT_EXPORT_SQL = `
-  SELECT e.case_id, c.platform_case_id, o.external_order_id AS order_id, c.type AS case_type, e.seq, e.type,
-         e.actor_kind, e.actor_id, e.from_state, e.to_state,
-         to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.payload::text AS payload,
-         e.prev_hash, e.hash, c.buyer->>'id' AS buyer_id, c.buyer->>'phone' AS buyer_phone, c.buyer->>'address' AS buyer_address
-    FROM case_events e
-    JOIN cases c ON c.id = e.case_id AND c.shop_id = e.shop_id
-    JOIN orders o ON o.id = c.order_id
-   WHERE e.shop_id = $1 AND e.at >= $2 AND e.at < $3
-   ORDER BY e.at, e.case_id, e.seq`;
-
-export const AUDIT_EXPORT_COUNT_SQL = `SELECT count(*)::int AS rows FROM case_events WHERE shop_id = $1 AND at >= $2 AND at < $3`;
+// The statements live in AuditRepository; re-exported for bench/export.bench.ts, which replays them.
+export { AUDIT_EXPORT_COUNT_SQL, AUDIT_EXPORT_SQL } from './audit.repository.js';
 
 const PROGRESS_EVERY_MS = 5000;
 
@@ -47,6 +37,7 @@ export class AuditExportService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly accessLog: AccessLogRepository,
+    private readonly audit: AuditRepository,
     private readonly env: Environment,
     private readonly clock: Clock,
   ) {}
@@ -55,11 +46,11 @@ export class AuditExportService {
     assertMayIncludePersonalData(principal, query.includePersonalData);
     const from = new Date(query.from);
     const to = new Date(query.to);
-    const params = [principal.shopId, from, to];
+    const range: AuditExportRange = { shopId: principal.shopId, from, to };
     const snapshot = await Snapshot.open(this.dataSource);
     let rows: number;
     try {
-      [{ rows }] = await snapshot.query<{ rows: number }>(AUDIT_EXPORT_COUNT_SQL, params);
+      rows = await this.audit.exportCount(snapshot, range);
       await this.transactions.run((tx) =>
         this.accessLog.record(tx, principal.shopId, {
           at: this.clock.now(),
@@ -79,11 +70,11 @@ export class AuditExportService {
       rows,
       format: query.format,
       filename: `audit-${stamp(from)}-${stamp(to)}.${query.format === 'csv' ? 'csv' : 'ndjson'}`,
-      stream: Readable.from(this.lines(snapshot, params, query, label), { objectMode: false, highWaterMark: 64 * 1024 }),
+      stream: Readable.from(this.lines(snapshot, range, query, label), { objectMode: false, highWaterMark: 64 * 1024 }),
     };
   }
 
-  private async *lines(snapshot: Snapshot, params: unknown[], query: ExportQueryDto, label: Record<string, unknown>): AsyncGenerator<string> {
+  private async *lines(snapshot: Snapshot, range: AuditExportRange, query: ExportQueryDto, label: Record<string, unknown>): AsyncGenerator<string> {
     const started = Date.now();
     let sent = 0;
     let lastReport = started;
@@ -91,7 +82,7 @@ export class AuditExportService {
     try {
       const header = exportHeader(query.format, query.bom);
       if (header) yield header;
-      for await (const batch of snapshot.batches<ExportRow>(AUDIT_EXPORT_SQL, params, this.env.EXPORT_BATCH_ROWS)) {
+      for await (const batch of this.audit.exportBatches(snapshot, range, this.env.EXPORT_BATCH_ROWS)) {
         yield formatExportRows(batch, query.format, query.includePersonalData);
         sent += batch.length;
         if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {

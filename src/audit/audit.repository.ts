@@ -1,9 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import type { Tx } from '../platform/database/transactions.js';
+import type { Snapshot, Tx } from '../platform/database/transactions.js';
 import { ActorView } from '../platform/actor.view.js';
 import type { AuditRecord } from '../cases/audit-chain.js';
+import type { ExportRow } from './audit-export.format.js';
 import { ChainVerifier, VERIFY_SQL, type VerifyRow } from './chain-verifier.js';
+
+/** Case events of a shop in [from, to), in (at, case, seq) order; the index case_events_shop_at_key serves it. */
+export const AUDIT_EXPORT_SQL = `
+  SELECT e.case_id, c.platform_case_id, o.external_order_id AS order_id, c.type AS case_type, e.seq, e.type,
+         e.actor_kind, e.actor_id, e.from_state, e.to_state,
+         to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, e.payload::text AS payload,
+         e.prev_hash, e.hash, c.buyer->>'id' AS buyer_id, c.buyer->>'phone' AS buyer_phone, c.buyer->>'address' AS buyer_address
+    FROM case_events e
+    JOIN cases c ON c.id = e.case_id AND c.shop_id = e.shop_id
+    JOIN orders o ON o.id = c.order_id
+   WHERE e.shop_id = $1 AND e.at >= $2 AND e.at < $3
+   ORDER BY e.at, e.case_id, e.seq`;
+
+export const AUDIT_EXPORT_COUNT_SQL = `SELECT count(*)::int AS rows FROM case_events WHERE shop_id = $1 AND at >= $2 AND at < $3`;
+
+/** The shop and the time range [from, to) of an audit export. */
+export interface AuditExportRange {
+  shopId: string;
+  from: Date;
+  to: Date;
+}
 
 /** One timeline entry: the chained record without the ids the caller already knows. */
 export class AuditEventView {
@@ -65,6 +87,31 @@ export class AuditRepository {
     const result = verifier.finish();
     return { events: result.eventsChecked, firstBroken: result.firstBroken && { seq: result.firstBroken.seq, reason: result.firstBroken.reason } };
   }
+
+  // Reads of the long jobs (chain verification, exports), each in the caller's Snapshot.
+
+  async caseExists(snapshot: Snapshot, shopId: string, caseId: string): Promise<boolean> {
+    const [found] = await snapshot.query(`SELECT 1 FROM cases WHERE shop_id = $1 AND id = $2`, [shopId, caseId]);
+    return found !== undefined;
+  }
+
+  /** The rows ChainVerifier checks, for every case of the shop or just `caseId`, in batches. */
+  verifyBatches(snapshot: Snapshot, shopId: string, caseId: string | null, batchRows: number): AsyncGenerator<VerifyRow[]> {
+    return snapshot.batches<VerifyRow>(VERIFY_SQL, [shopId, caseId], batchRows);
+  }
+
+  async exportCount(snapshot: Snapshot, range: AuditExportRange): Promise<number> {
+    const [{ rows }] = await snapshot.query<{ rows: number }>(AUDIT_EXPORT_COUNT_SQL, exportParams(range));
+    return rows;
+  }
+
+  exportBatches(snapshot: Snapshot, range: AuditExportRange, batchRows: number): AsyncGenerator<ExportRow[]> {
+    return snapshot.batches<ExportRow>(AUDIT_EXPORT_SQL, exportParams(range), batchRows);
+  }
+}
+
+function exportParams({ shopId, from, to }: AuditExportRange): unknown[] {
+  return [shopId, from, to];
 }
 
 function recordOf(row: AuditRow): AuditRecord {

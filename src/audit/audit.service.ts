@@ -1,14 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { CaseException } from '../cases/case.problems.js';
+import { caseNotFound } from '../cases/case.problems.js';
 import type { ShopPrincipal } from '../platform/auth/principal.js';
 import { Clock } from '../platform/clock/clock.js';
 import { decodeCursor, PageQueryDto, toPage } from '../platform/pagination.js';
 import { Environment } from '../platform/config/environment.js';
 import { Snapshot } from '../platform/database/transactions.js';
 import { AccessLogRepository } from './access-log.repository.js';
-import { ChainVerifier, VERIFY_SQL, type VerifyRow } from './chain-verifier.js';
+import { AuditRepository } from './audit.repository.js';
+import { ChainVerifier } from './chain-verifier.js';
 import type { AccessLogPage, AuditVerification } from './audit.view.js';
 
 const PROGRESS_EVERY_MS = 5000;
@@ -21,6 +22,7 @@ export class AuditService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly accessLog: AccessLogRepository,
+    private readonly audit: AuditRepository,
     private readonly env: Environment,
     private readonly clock: Clock,
   ) {}
@@ -32,15 +34,12 @@ export class AuditService {
   async verify(principal: ShopPrincipal, caseId?: string): Promise<AuditVerification> {
     const snapshot = await Snapshot.open(this.dataSource);
     try {
-      if (caseId) {
-        const [found] = await snapshot.query(`SELECT 1 FROM cases WHERE shop_id = $1 AND id = $2`, [principal.shopId, caseId]);
-        if (!found) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
-      }
+      if (caseId && !(await this.audit.caseExists(snapshot, principal.shopId, caseId))) throw caseNotFound(caseId);
       const verifier = new ChainVerifier();
       const started = Date.now();
       let lastReport = started;
       let rows = 0;
-      for await (const batch of snapshot.batches<VerifyRow>(VERIFY_SQL, [principal.shopId, caseId ?? null], this.env.EXPORT_BATCH_ROWS)) {
+      for await (const batch of this.audit.verifyBatches(snapshot, principal.shopId, caseId ?? null, this.env.EXPORT_BATCH_ROWS)) {
         for (const row of batch) verifier.add(row);
         rows += batch.length;
         if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import yazl from 'yazl';
-import { CaseException } from '../cases/case.problems.js';
 import { CaseRepository } from '../cases/case.repository.js';
 import { toCaseView } from '../cases/case.view.js';
 import { actorOf, type ShopPrincipal } from '../platform/auth/principal.js';
 import { sha256Hex } from '../platform/auth/secrets.js';
 import { Clock } from '../platform/clock/clock.js';
+import { Transactions } from '../platform/database/transactions.js';
 import { csvRecord } from '../platform/csv.js';
 import { checklistOf, EvidenceService } from '../evidence/evidence.service.js';
 import { toEvidenceView } from '../evidence/evidence.record.js';
@@ -33,7 +31,7 @@ export class DossierService {
   private readonly logger = new Logger(DossierService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     private readonly cases: CaseRepository,
     private readonly audit: AuditRepository,
     private readonly evidence: EvidenceRepository,
@@ -46,24 +44,26 @@ export class DossierService {
   async build(principal: ShopPrincipal, caseId: string, includePersonalData: boolean): Promise<{ filename: string; stream: Readable }> {
     assertMayIncludePersonalData(principal, includePersonalData);
     // One snapshot: the manifest, the timeline and the evidence list describe the same moment.
-    const content = await this.dataSource.transaction('REPEATABLE READ', async (tx) => {
-      const loaded = await this.cases.loadWithContext(tx, principal.shopId, caseId, false);
-      if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
-      const timeline = await this.audit.timeline(tx, principal.shopId, caseId);
-      const evidence = await this.evidence.listForCase(tx, principal.shopId, caseId);
-      // A file the store has lost is answered as a problem before the ZIP starts (and before the access log
-      // records a dossier that was never handed out); one lost while the ZIP streams still cuts it off.
-      await this.evidenceService.assertBlobsStored(evidence);
-      const generatedAt = this.clock.now();
-      await this.accessLog.record(tx, principal.shopId, {
-        at: generatedAt,
-        actor: actorOf(principal),
-        action: 'case.dossier',
-        personalData: includePersonalData,
-        params: { caseId, chainHead: loaded.record.chainHead, events: timeline.length, evidence: evidence.length },
-      });
-      return { loaded, timeline, evidence, generatedAt };
-    });
+    const content = await this.transactions.run(
+      async (tx) => {
+        const loaded = await this.cases.requireWithContext(tx, principal.shopId, caseId, false);
+        const timeline = await this.audit.timeline(tx, principal.shopId, caseId);
+        const evidence = await this.evidence.listForCase(tx, principal.shopId, caseId);
+        // A file the store has lost is answered as a problem before the ZIP starts (and before the access log
+        // records a dossier that was never handed out); one lost while the ZIP streams still cuts it off.
+        await this.evidenceService.assertBlobsStored(evidence);
+        const generatedAt = this.clock.now();
+        await this.accessLog.record(tx, principal.shopId, {
+          at: generatedAt,
+          actor: actorOf(principal),
+          action: 'case.dossier',
+          personalData: includePersonalData,
+          params: { caseId, chainHead: loaded.record.chainHead, events: timeline.length, evidence: evidence.length },
+        });
+        return { loaded, timeline, evidence, generatedAt };
+      },
+      { isolation: 'REPEATABLE READ' },
+    );
     const { loaded, timeline, evidence, generatedAt } = content;
     const record = loaded.record;
 

@@ -176,8 +176,7 @@ export class CaseEngine {
   }
 
   async applyIn(tx: Tx, command: CaseCommand): Promise<CaseWithContext> {
-    const loaded = await this.cases.loadWithContext(tx, command.shopId, command.caseId, true);
-    if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${command.caseId}.`);
+    const loaded = await this.cases.requireWithContext(tx, command.shopId, command.caseId, true);
     const current = loaded.record;
     this.assertVersion(command.expectedVersion, current.version);
     const result = applyCaseEvent(restoreSnapshot(current.snapshot), command.event);
@@ -212,8 +211,7 @@ export class CaseEngine {
     command: RecordCommand,
     check?: (loaded: CaseWithContext) => Promise<Record<string, unknown> | void> | Record<string, unknown> | void,
   ): Promise<CaseWithContext> {
-    const loaded = await this.cases.loadWithContext(tx, command.shopId, command.caseId, true);
-    if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${command.caseId}.`);
+    const loaded = await this.cases.requireWithContext(tx, command.shopId, command.caseId, true);
     this.assertVersion(command.expectedVersion, loaded.record.version);
     const extra = (await check?.(loaded)) ?? {};
     const current = loaded.record;

@@ -40,3 +40,8 @@ export const CaseException = defineProblems('CaseException', {
     { status: number; title: string }
   >),
 });
+
+/** The one "case not found" problem (404 CASE_NOT_FOUND): see CaseRepository.require and requireWithContext. */
+export function caseNotFound(caseId: string): InstanceType<typeof CaseException> {
+  return new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+}

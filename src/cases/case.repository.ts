@@ -5,6 +5,7 @@ import { toOrderRecord } from '../orders/orders.repository.js';
 import type { OrderRecord } from '../orders/order.types.js';
 import { toTimerRow, type TimerRow } from './timer.record.js';
 import { CURRENT_XID } from './case-change.repository.js';
+import { caseNotFound } from './case.problems.js';
 import { dueAtColumn, toDueAt, type CaseRecord } from './case.record.js';
 
 /** A case with what its view and the engine need around it. */
@@ -114,6 +115,13 @@ export class CaseRepository {
     return row ? toCaseRecord(row) : undefined;
   }
 
+  /** The case, or 404 CASE_NOT_FOUND (also for another shop's case). */
+  async require(tx: Tx, shopId: string, caseId: string): Promise<CaseRecord> {
+    const record = await this.find(tx, shopId, caseId);
+    if (!record) throw caseNotFound(caseId);
+    return record;
+  }
+
   async findByPlatformCaseId(tx: Tx, shopId: string, platform: string, platformCaseId: string): Promise<CaseRecord | undefined> {
     const [row] = await tx.query(`SELECT * FROM cases WHERE shop_id = $1 AND platform = $2 AND platform_case_id = $3`, [shopId, platform, platformCaseId]);
     return row ? toCaseRecord(row) : undefined;
@@ -130,6 +138,18 @@ export class CaseRepository {
       [caseId, shopId],
     );
     return row && withContext(row);
+  }
+
+  /** loadWithContext, or 404 CASE_NOT_FOUND (also for another shop's case). */
+  async requireWithContext(tx: Tx, shopId: string, caseId: string, lock: boolean): Promise<CaseWithContext> {
+    const loaded = await this.loadWithContext(tx, shopId, caseId, lock);
+    if (!loaded) throw caseNotFound(caseId);
+    return loaded;
+  }
+
+  /** Every case of an order (archived ones too), oldest first: what the order view lists. */
+  async listOfOrder(tx: Tx, shopId: string, orderId: string): Promise<Array<{ id: string; state: string; version: number }>> {
+    return tx.query(`SELECT id, state, version FROM cases WHERE shop_id = $1 AND order_id = $2 ORDER BY opened_at, id`, [shopId, orderId]);
   }
 
   async list(tx: Tx, shopId: string, filter: CaseListFilter): Promise<CaseWithContext[]> {

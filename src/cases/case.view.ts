@@ -5,7 +5,7 @@ import { ReasonLabels } from '../reasons/reason-catalog.view.js';
 import { REASON_CATEGORIES } from '../reasons/reason.types.js';
 import { ORDER_STATUSES, type OrderStatus } from '../orders/order.types.js';
 import type { OrderRecord } from '../orders/order.types.js';
-import { PLATFORMS } from '../shops/shop.entity.js';
+import { PLATFORMS } from '../shops/shop.record.js';
 import type { TimerRow } from './timer.record.js';
 import type { CaseRecord } from './case.record.js';
 import { OrderItemView } from '../orders/order.view.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AgentRole, Presence } from '../agents/agent.entity.js';
+import type { AgentRole, Presence } from '../agents/agent.record.js';
 import type { Tx } from '../platform/database/transactions.js';
 
 export interface SignedInAgent {

@@ -1,5 +1,5 @@
 import { ApiProperty, PickType } from '@nestjs/swagger';
-import { AGENT_ROLES, PRESENCES, type AgentRole, type Presence } from '../agents/agent.entity.js';
+import { AGENT_ROLES, PRESENCES, type AgentRole, type Presence } from '../agents/agent.record.js';
 import { ShopView } from '../shops/shop.view.js';
 
 export class BootstrapMe {

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import type { Tx } from '../platform/database/transactions.js';
+import { Transactions, type Tx } from '../platform/database/transactions.js';
 
 /**
  * Uploads in progress, per blob hash (evidence_blob_uploads), and the locks that keep an upload and the
@@ -11,12 +9,12 @@ import type { Tx } from '../platform/database/transactions.js';
  */
 @Injectable()
 export class EvidenceBlobsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly transactions: Transactions) {}
 
   /** Notes an upload of `sha256` about to go into the store, committed at once; returns its id. */
   async begin(sha256: string, at: Date): Promise<string> {
     const id = randomUUID();
-    await this.dataSource.transaction(async (tx) => {
+    await this.transactions.run(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock_shared(hashtextextended('evidence-blob:' || $1, 0))`, [sha256]);
       await tx.query(`INSERT INTO evidence_blob_uploads (id, sha256, started_at) VALUES ($1, $2, $3)`, [id, sha256, at]);
     });

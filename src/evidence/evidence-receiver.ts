@@ -105,6 +105,7 @@ async function drain(stream: NodeJS.ReadableStream): Promise<void> {
 }
 
 // Control characters other than tab, LF and CR mark a file as binary.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Passes bytes through, hashing and counting them, keeping the head for type detection. */

@@ -94,8 +94,8 @@ export class EvidenceController {
     'EVIDENCE_TOO_LARGE',
     'EVIDENCE_TYPE_NOT_ALLOWED',
     'EVIDENCE_TYPE_MISMATCH',
-    'EVIDENCE_WINDOW_CLOSED',
   )
+  @ApiProblems(CaseException, 'EVIDENCE_WINDOW_CLOSED')
   @ApiProblems(IdempotencyException, 'IDEMPOTENCY_KEY_INVALID', 'IDEMPOTENCY_KEY_IN_FLIGHT', 'IDEMPOTENCY_KEY_REUSED')
   async upload(
     @ShopCaller() caller: ShopPrincipal,

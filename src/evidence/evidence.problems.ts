@@ -10,7 +10,6 @@ export const EvidenceException = defineProblems('EvidenceException', {
   EVIDENCE_TOO_LARGE: { status: 413, title: 'The file is larger than evidence may be' },
   EVIDENCE_TYPE_NOT_ALLOWED: { status: 415, title: 'This type of file is not accepted as evidence' },
   EVIDENCE_TYPE_MISMATCH: { status: 415, title: 'The file name’s extension does not match its content' },
-  EVIDENCE_WINDOW_CLOSED: { status: 409, title: 'The evidence window has closed' },
   EVIDENCE_PACKAGE_EMPTY: { status: 422, title: 'Attach evidence before submitting the evidence package' },
   PERSONAL_DATA_AUDITORS_ONLY: { status: 403, title: 'Only auditors may export buyer personal data' },
   // The server's fault and not passing: a retry will not bring the bytes back (hence not 503).

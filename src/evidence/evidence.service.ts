@@ -9,7 +9,7 @@ import { CaseEngine, type Actor } from '../cases/case-engine.js';
 import { CaseException } from '../cases/case.problems.js';
 import type { CaseRecord } from '../cases/case.record.js';
 import { CaseRepository, type CaseWithContext } from '../cases/case.repository.js';
-import { applyCaseEvent, restoreSnapshot } from '../cases/machine/case-machine.queries.js';
+import { applyCaseEvent, evidenceWindow, evidenceWindowMs, restoreSnapshot } from '../cases/machine/case-machine.queries.js';
 import { actorOf, type ShopPrincipal } from '../platform/auth/principal.js';
 import { sha256Hex } from '../platform/auth/secrets.js';
 import { Clock } from '../platform/clock/clock.js';
@@ -20,7 +20,6 @@ import { judgeEvidenceType, sanitizeFilename } from './evidence-file-types.js';
 import { EvidenceBlobsRepository } from './evidence-blobs.repository.js';
 import { receiveUpload, type ReceivedUpload } from './evidence-receiver.js';
 import { EvidenceUploadKeys, UploadKeyTakenOver } from './evidence-upload-keys.js';
-import { evidenceWindowMs, evidenceWindowOf } from './evidence-window.js';
 import { EvidenceException } from './evidence.problems.js';
 import { toEvidenceView, type CaseEvidenceSummary, type EvidenceChecklistItem, type EvidenceList, type EvidenceRecord, type EvidenceView } from './evidence.record.js';
 import { EvidenceRepository } from './evidence.repository.js';
@@ -55,8 +54,7 @@ export class EvidenceService {
   async upload(principal: ShopPrincipal, caseId: string, request: FastifyRequest): Promise<{ view: EvidenceView; replayed: boolean }> {
     const key = this.uploadKeys.keyOf(request);
     // Another shop's or an unknown case is refused before a byte is read.
-    const preview = await this.cases.loadWithContext(this.dataSource.manager, principal.shopId, caseId, false);
-    if (!preview) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+    const preview = await this.cases.requireWithContext(this.dataSource.manager, principal.shopId, caseId, false);
     const upload = await receiveUpload(request, this.storage.spoolDir, this.env.EVIDENCE_MAX_BYTES);
     try {
       if (key === undefined) return { view: await this.record(principal, caseId, preview, upload), replayed: false };
@@ -145,7 +143,7 @@ export class EvidenceService {
 
   async list(principal: ShopPrincipal, caseId: string): Promise<EvidenceList> {
     return this.transactions.run(async (tx) => {
-      const record = await this.requireCase(tx, principal.shopId, caseId);
+      const record = await this.cases.require(tx, principal.shopId, caseId);
       const items = await this.evidence.listForCase(tx, principal.shopId, caseId);
       const checklist = checklistOf(record, items);
       return {
@@ -211,8 +209,7 @@ export class EvidenceService {
   async submit(principal: ShopPrincipal, caseId: string, expectedVersion?: number): Promise<CaseWithContext> {
     const actor = actorOf(principal) as Actor;
     return this.transactions.run(async (tx) => {
-      const loaded = await this.cases.loadWithContext(tx, principal.shopId, caseId, true);
-      if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+      const loaded = await this.cases.requireWithContext(tx, principal.shopId, caseId, true);
       await this.assertWindowOpen(tx, loaded);
       const files = await this.evidence.listForCase(tx, principal.shopId, caseId);
       const evidence = files.map((f) => ({ id: f.id, sha256: f.sha256, party: f.party, kind: f.kind }));
@@ -228,24 +225,19 @@ export class EvidenceService {
   }
 
   private async assertWindowOpen(tx: Tx, loaded: CaseWithContext): Promise<void> {
-    const window = evidenceWindowOf(loaded, this.clock.now());
+    const snapshot = restoreSnapshot(loaded.record.snapshot);
+    const window = evidenceWindow(snapshot, loaded.timers, this.clock.now());
     if (!window.closed) return;
     let dueAt = window.dueAt;
     if (!dueAt) {
       const intervened = await this.evidence.interventionAt(tx, loaded.record.shopId, loaded.record.id);
-      dueAt = intervened ? new Date(intervened.getTime() + evidenceWindowMs(loaded)) : null;
+      dueAt = intervened ? new Date(intervened.getTime() + evidenceWindowMs(snapshot)) : null;
     }
-    throw new EvidenceException(
+    throw new CaseException(
       'EVIDENCE_WINDOW_CLOSED',
       dueAt ? `The platform accepted merchant evidence until ${dueAt.toISOString()}.` : 'The platform no longer accepts merchant evidence.',
       { deadline: dueAt?.toISOString() ?? null },
     );
-  }
-
-  private async requireCase(tx: Tx, shopId: string, caseId: string): Promise<CaseRecord> {
-    const record = await this.cases.find(tx, shopId, caseId);
-    if (!record) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
-    return record;
   }
 
   private async submissionView(tx: Tx, shopId: string, caseId: string) {

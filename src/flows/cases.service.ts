@@ -6,7 +6,7 @@ import { decodeCursor, toPage, type Page } from '../platform/pagination.js';
 import { Transactions } from '../platform/database/transactions.js';
 import { resolveReason } from '../reasons/platform-reasons.js';
 import { reasonByCode } from '../reasons/reason-catalog.js';
-import type { Platform } from '../shops/shop.entity.js';
+import type { Platform } from '../shops/shop.record.js';
 import { ShopsService } from '../shops/shops.service.js';
 import { AuditRepository, type AuditEventView } from '../audit/audit.repository.js';
 import { EvidenceService } from '../evidence/evidence.service.js';
@@ -64,8 +64,7 @@ export class CasesService {
   /** One case, with what its evidence stands at (count, the reason's checklist, the submitted package). */
   async get(principal: ShopPrincipal, caseId: string): Promise<CaseDetail> {
     const manager = this.dataSource.manager;
-    const found = await this.cases.loadWithContext(manager, principal.shopId, caseId, false);
-    if (!found) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+    const found = await this.cases.requireWithContext(manager, principal.shopId, caseId, false);
     return { ...toCaseView(found.record, found.order, found.timers), evidence: await this.evidence.summaryOf(manager, found.record) };
   }
 
@@ -112,16 +111,14 @@ export class CasesService {
    */
   private async screenNote(principal: ShopPrincipal, caseId: string, event: CaseEvent): Promise<CaseEvent> {
     const { guardOverride, ...rest } = event as CaseEvent & { note: string; guardOverride?: GuardOverride };
-    const record = await this.cases.find(this.dataSource.manager, principal.shopId, caseId);
-    if (!record) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+    const record = await this.cases.require(this.dataSource.manager, principal.shopId, caseId);
     const guard = this.guard.screen({ platform: record.platform as Platform, text: rest.note, principal, override: guardOverride });
     return (guard ? { ...rest, guard } : rest) as CaseEvent;
   }
 
   async timeline(principal: ShopPrincipal, caseId: string): Promise<AuditEventView[]> {
     return this.transactions.run(async (tx) => {
-      const record = await this.cases.find(tx, principal.shopId, caseId);
-      if (!record) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+      await this.cases.require(tx, principal.shopId, caseId);
       return this.audit.timeline(tx, principal.shopId, caseId);
     });
   }

@@ -9,6 +9,7 @@ import { ApiProblems } from '../platform/openapi/api-problems.js';
 import { ApiTag } from '../platform/openapi/api-tags.js';
 import { CaseEngine, type Actor } from '../cases/case-engine.js';
 import { CaseException } from '../cases/case.problems.js';
+import { CaseRepository } from '../cases/case.repository.js';
 import { UpdateOrderDto } from './dto/update-order.dto.js';
 import { refundableOf, type OrderRecord } from '../orders/order.types.js';
 import { OrdersRepository } from '../orders/orders.repository.js';
@@ -38,6 +39,7 @@ export class OrdersController {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly engine: CaseEngine,
     private readonly orders: OrdersRepository,
+    private readonly cases: CaseRepository,
   ) {}
 
   @Get(':orderId')
@@ -85,10 +87,6 @@ export class OrdersController {
   }
 
   private async view(shopId: string, order: OrderRecord): Promise<OrderView> {
-    const cases: Array<{ id: string; state: string; version: number }> = await this.dataSource.query(
-      `SELECT id, state, version FROM cases WHERE shop_id = $1 AND order_id = $2 ORDER BY opened_at, id`,
-      [shopId, order.id],
-    );
-    return toOrderView(order, cases);
+    return toOrderView(order, await this.cases.listOfOrder(this.dataSource.manager, shopId, order.id));
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { slaCountsSql } from '../cases/case-sla.js';
 import type { Tx } from '../platform/database/transactions.js';
 import { decodeSeconds, encodeSeconds, figuresOf, storedFormOf, type DayFigures, type FactGroup, type RatingGroup } from './day-figures.js';
 import type { Day } from './metric-period.js';
@@ -225,14 +226,17 @@ export class MetricsRepository {
 
   /**
    * The shop's agents and supervisors, each with the open cases they hold now (agent_open_cases) and how
-   * many of those are past or near their merchant deadline (ranges of cases_assignee_queue_idx).
+   * many of those are past or near their merchant deadline (slaCountsSql over the range of
+   * cases_assignee_queue_idx due by the end of the warning lead: the `total` of that range is not used).
    */
   async agentLoads(tx: Tx, shopId: string, now: Date, dueSoonMs: number): Promise<AgentLoad[]> {
     const rows: Array<{ id: string; display_name: string; role: string; active: boolean; open: number; overdue: number; due_soon: number }> = await tx.query(
-      `SELECT a.id, a.display_name, a.role, a.active, coalesce(o.open, 0) AS open,
-         (SELECT count(*)::int FROM cases c WHERE c.shop_id = a.shop_id AND c.assignee_id = a.id AND c.archived_at IS NULL AND c.due_at <= $2) AS overdue,
-         (SELECT count(*)::int FROM cases c WHERE c.shop_id = a.shop_id AND c.assignee_id = a.id AND c.archived_at IS NULL AND c.due_at > $2 AND c.due_at <= $3) AS due_soon
+      `SELECT a.id, a.display_name, a.role, a.active, coalesce(o.open, 0) AS open, s.overdue::int AS overdue, s.due_soon::int AS due_soon
        FROM agents a LEFT JOIN agent_open_cases o ON o.agent_id = a.id
+       CROSS JOIN LATERAL (
+         SELECT ${slaCountsSql('c.due_at', '$2', '$3')}
+         FROM cases c WHERE c.shop_id = a.shop_id AND c.assignee_id = a.id AND c.archived_at IS NULL AND c.due_at <= $3
+       ) s
        WHERE a.shop_id = $1 AND a.role IN ('agent', 'supervisor')`,
       [shopId, now, new Date(now.getTime() + dueSoonMs)],
     );

@@ -4,7 +4,7 @@ import type { ShopPrincipal } from '../platform/auth/principal.js';
 import { ValidationProblem } from '../platform/problem/validation.js';
 import { Environment } from '../platform/config/environment.js';
 import { Transactions, type Tx } from '../platform/database/transactions.js';
-import { CaseException } from '../cases/case.problems.js';
+import { caseNotFound } from '../cases/case.problems.js';
 import { CASE_OUTCOMES, CASE_TYPES } from '../cases/machine/case.types.js';
 import { buildDays, countOf, countsUnder, percentiles, ratio, sum, totalOf, type DayFigures } from './day-figures.js';
 import { isMoney, pointOf, rollingInterventions } from './timeseries-points.js';
@@ -170,7 +170,7 @@ export class MetricsService {
     const now = this.clock.now();
     const saved = await this.transactions.run(async (tx) => {
       const found = await this.metrics.lockCase(tx, caller.shopId, caseId);
-      if (!found) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId} in this shop.`);
+      if (!found) throw caseNotFound(caseId);
       const previous = await this.metrics.rating(tx, caseId);
       const ratedAt = body.ratedAt ? new Date(body.ratedAt) : now;
       const comment = body.comment ?? null;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CASE_OUTCOMES, CASE_TYPES } from '../cases/machine/case.types.js';
-import { AGENT_ROLES } from '../agents/agent.entity.js';
+import { AGENT_ROLES } from '../agents/agent.record.js';
 import { TIMESERIES_METRICS, type TimeseriesMetric } from './dto/metrics.dto.js';
 
 const RATINGS = ['satisfied', 'neutral', 'dissatisfied'] as const;

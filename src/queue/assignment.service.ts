@@ -3,7 +3,6 @@ import { actorOf, type AgentPrincipal } from '../platform/auth/principal.js';
 import { Clock } from '../platform/clock/clock.js';
 import { Transactions, type Tx } from '../platform/database/transactions.js';
 import { ASSIGNEE_CHANGED, CaseEngine, type Actor } from '../cases/case-engine.js';
-import { CaseException } from '../cases/case.problems.js';
 import { CaseRepository } from '../cases/case.repository.js';
 import { toCaseView, type CaseView } from '../cases/case.view.js';
 import type { AssignCaseDto } from './dto/assign-case.dto.js';
@@ -34,8 +33,7 @@ export class AssignmentService {
     const supervisor = mayAssignAnyCase(principal);
     return this.transactions.run(async (tx) => {
       // The case first, then the teammate: the same order as every other path that takes both locks.
-      const loaded = await this.cases.loadWithContext(tx, principal.shopId, caseId, true);
-      if (!loaded) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+      const loaded = await this.cases.requireWithContext(tx, principal.shopId, caseId, true);
       const current = loaded.record;
       if (current.archivedAt) throw new QueueException('CASE_ARCHIVED', `Case ${caseId} was archived at ${current.archivedAt.toISOString()}.`);
       if (!supervisor && current.assigneeId !== principal.agentId) {

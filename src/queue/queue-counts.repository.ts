@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { slaCountsSql } from '../cases/case-sla.js';
 import { CASE_TIMERS } from '../cases/machine/case-timers.js';
 import { int8 } from '../platform/database/bigint.js';
 import type { Tx } from '../platform/database/transactions.js';
-import { slaCountsSql } from './queue-item.view.js';
 
 export interface SlaCounts {
   overdue: number;

@@ -1,34 +1,16 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { SLA_STATUSES, slaStatusOf, type SlaStatus } from '../cases/case-sla.js';
 import { CaseAmounts } from '../cases/case.view.js';
 import { timerNameById, CASE_TIMERS } from '../cases/machine/case-timers.js';
 import { CASE_TYPES, type CaseType } from '../cases/machine/case.types.js';
 import { PageOf } from '../platform/openapi/api-responses.js';
 import { REASON_CATEGORIES } from '../reasons/reason.types.js';
-import { PLATFORMS } from '../shops/shop.entity.js';
+import { PLATFORMS } from '../shops/shop.record.js';
 import { QUEUE_STEPS, queueStepOf, type QueueStep } from './queue-steps.js';
 import type { QueueRow } from './queue.repository.js';
 
-export const SLA_STATUSES = ['ok', 'due_soon', 'overdue'] as const;
-export type SlaStatus = (typeof SLA_STATUSES)[number];
-
-/** ok: more than the warning lead left (or no deadline) · due_soon: within it · overdue: past due, not yet fired. */
-export function slaStatusOf(dueAt: Date | null, now: Date, dueSoonMs: number): SlaStatus {
-  if (!dueAt) return 'ok';
-  const left = dueAt.getTime() - now.getTime();
-  if (left <= 0) return 'overdue';
-  return left <= dueSoonMs ? 'due_soon' : 'ok';
-}
-
-/**
- * slaStatusOf in SQL, to count cases by SLA state without reading them: `dueAt` names a `due_at` column
- * ('infinity' when there is no deadline: ok), `now` and `dueSoonUntil` parameters holding `now` and
- * `now + dueSoonMs`. Gives the columns `overdue`, `due_soon` and `total` (ok = total - overdue - due_soon).
- */
-export function slaCountsSql(dueAt: string, now: string, dueSoonUntil: string): string {
-  return `count(*) FILTER (WHERE ${dueAt} <= ${now}) AS overdue,
-    count(*) FILTER (WHERE ${dueAt} > ${now} AND ${dueAt} <= ${dueSoonUntil}) AS due_soon,
-    count(*) AS total`;
-}
+// The SLA boundaries are the case's (src/cases/case-sla.ts); the type is re-exported for the console.
+export type { SlaStatus };
 
 export class QueueReason {
   @ApiProperty({ description: 'The verified reason, else the claimed one', example: 'quality_problem' })

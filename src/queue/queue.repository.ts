@@ -134,9 +134,16 @@ export class QueueRepository {
     };
   }
 
+  /**
+   * The open cases the agent holds (agent_open_cases, moved with every case change). Read under the
+   * agent's lock it is exact: every assignment to the agent takes that lock before its change commits.
+   */
   async openCasesOf(tx: Tx, shopId: string, agentId: string): Promise<number> {
-    const [row] = await tx.query(`SELECT count(*) AS n FROM cases c WHERE c.shop_id = $1 AND c.assignee_id = $2 AND c.archived_at IS NULL`, [shopId, agentId]);
-    return int8(row.n);
+    const [row] = await tx.query(
+      `SELECT COALESCE(o.open, 0) AS n FROM agents a LEFT JOIN agent_open_cases o ON o.agent_id = a.id WHERE a.id = $2 AND a.shop_id = $1`,
+      [shopId, agentId],
+    );
+    return row ? int8(row.n) : 0;
   }
 
   /**
@@ -145,9 +152,9 @@ export class QueueRepository {
    * Ties go to whoever has been online longest.
    */
   async distributionCandidates(tx: Tx, shopId: string, now: Date): Promise<Array<{ id: string; openCases: number }>> {
-    const rows: Array<{ id: string; open_cases: string }> = await tx.query(
-      `SELECT a.id, (SELECT count(*) FROM cases c WHERE c.shop_id = a.shop_id AND c.assignee_id = a.id AND c.archived_at IS NULL) AS open_cases
-       FROM agents a
+    const rows: Array<{ id: string; open_cases: number }> = await tx.query(
+      `SELECT a.id, COALESCE(o.open, 0) AS open_cases
+       FROM agents a LEFT JOIN agent_open_cases o ON o.agent_id = a.id
        WHERE a.shop_id = $1 AND a.role = 'agent' AND a.active AND a.presence = 'online'
          AND EXISTS (SELECT 1 FROM agent_sessions s WHERE s.agent_id = a.id AND s.revoked_at IS NULL AND s.expires_at > $2)
        ORDER BY open_cases, a.presence_changed_at NULLS FIRST, a.id`,

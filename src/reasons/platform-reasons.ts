@@ -1,4 +1,4 @@
-import type { Platform } from '../shops/shop.entity.js';
+import type { Platform } from '../shops/shop.record.js';
 import { isReasonCode } from './reason-catalog.js';
 import type { ReasonCode } from './reason.types.js';
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PLATFORMS } from '../shops/shop.entity.js';
+import { PLATFORMS } from '../shops/shop.record.js';
 import { EVIDENCE_KINDS, REASON_CATEGORIES, REASON_CODES, type EvidenceKind, type ReasonCategory, type ReasonCode, type ReasonDefinition } from './reason.types.js';
 
 export class ReasonLabels {

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Allow, ANY_AGENT } from '../platform/auth/access.decorator.js';
 import { ApiTag } from '../platform/openapi/api-tags.js';
-import { PLATFORMS } from '../shops/shop.entity.js';
+import { PLATFORMS } from '../shops/shop.record.js';
 import { platformReasonLabels } from './platform-reasons.js';
 import { ReasonCatalogView } from './reason-catalog.view.js';
 import { listReasons } from './reason-catalog.js';

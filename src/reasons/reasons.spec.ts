@@ -1,4 +1,4 @@
-import type { Platform } from '../shops/shop.entity.js';
+import type { Platform } from '../shops/shop.record.js';
 import { platformReasonLabels, resolveReason } from './platform-reasons.js';
 import { isQualityReason, isReasonCode, isRecodeToNonQuality, listReasons, reasonByCode } from './reason-catalog.js';
 import { EVIDENCE_KINDS, REASON_CODES } from './reason.types.js';

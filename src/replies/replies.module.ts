@@ -4,6 +4,7 @@ import { ShopsModule } from '../shops/shops.module.js';
 import { CannedRepliesController } from './canned-replies.controller.js';
 import { CannedRepliesRepository } from './canned-replies.repository.js';
 import { CannedRepliesService } from './canned-replies.service.js';
+import { DefaultCannedRepliesSetup } from './canned-replies.setup.js';
 import { RepliesController } from './replies.controller.js';
 import { ReplyGuardService } from './reply-guard.service.js';
 import { ReplyRenderService } from './reply-render.service.js';
@@ -12,7 +13,7 @@ import { ReplyRenderService } from './reply-render.service.js';
 @Module({
   imports: [ShopsModule, CaseEngineModule],
   controllers: [RepliesController, CannedRepliesController],
-  providers: [ReplyGuardService, CannedRepliesService, CannedRepliesRepository, ReplyRenderService],
+  providers: [ReplyGuardService, CannedRepliesService, CannedRepliesRepository, ReplyRenderService, DefaultCannedRepliesSetup],
   exports: [ReplyGuardService],
 })
 export class RepliesModule {}

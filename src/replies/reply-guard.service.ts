@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ShopPrincipal } from '../platform/auth/principal.js';
-import type { Platform } from '../shops/shop.entity.js';
+import type { Platform } from '../shops/shop.record.js';
 import { checkReply, isBlocked, type GuardFinding } from './guard/reply-guard.js';
 import { RepliesException } from './replies.problems.js';
 import type { GuardAssessment } from './reply.view.js';

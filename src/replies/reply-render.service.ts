@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { CaseException } from '../cases/case.problems.js';
 import { CaseRepository, type CaseWithContext } from '../cases/case.repository.js';
 import type { ShopPrincipal } from '../platform/auth/principal.js';
-import type { Platform } from '../shops/shop.entity.js';
+import type { Platform } from '../shops/shop.record.js';
 import { ShopsService } from '../shops/shops.service.js';
 import { renderReply, type ReplyValues } from './canned/reply-template.js';
 import { CannedRepliesRepository } from './canned-replies.repository.js';
@@ -37,8 +36,7 @@ export class ReplyRenderService {
   async check(principal: ShopPrincipal, input: CheckReplyDto): Promise<GuardAssessment> {
     let platform: Platform;
     if (input.caseId) {
-      const record = await this.cases.find(this.dataSource.manager, principal.shopId, input.caseId);
-      if (!record) throw new CaseException('CASE_NOT_FOUND', `No case ${input.caseId}.`);
+      const record = await this.cases.require(this.dataSource.manager, principal.shopId, input.caseId);
       platform = record.platform as Platform;
     } else {
       platform = (await this.shops.require(principal.shopId)).platform;
@@ -54,8 +52,7 @@ export class ReplyRenderService {
   /** Never refuses on guard findings: the agent is still editing, and the findings show what to change. */
   async render(principal: ShopPrincipal, caseId: string, input: RenderReplyDto): Promise<RenderedCaseReply> {
     const manager = this.dataSource.manager;
-    const found = await this.cases.loadWithContext(manager, principal.shopId, caseId, false);
-    if (!found) throw new CaseException('CASE_NOT_FOUND', `No case ${caseId}.`);
+    const found = await this.cases.requireWithContext(manager, principal.shopId, caseId, false);
     // The DTO lets exactly one of the two through. A saved reply's placeholders were checked when it was saved.
     const body = input.cannedReplyId !== undefined ? (await this.cannedReplies.require(principal.shopId, input.cannedReplyId)).body : (input.body ?? '');
     if (input.cannedReplyId === undefined) assertKnownVariables(body);

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CASE_TYPES, type CaseType } from '../cases/machine/case.types.js';
 import { ListOf } from '../platform/openapi/api-responses.js';
-import { PLATFORMS, type Platform } from '../shops/shop.entity.js';
+import { PLATFORMS, type Platform } from '../shops/shop.record.js';
 import { REPLY_STEPS, type ReplyStep } from './canned/reply-steps.js';
 import { REPLY_VARIABLES, type ReplyVariable } from './canned/reply-template.js';
 import type { GuardFinding, GuardRuleSummary } from './guard/reply-guard.js';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { API_KEY_TAG } from './api-keys.service.js';
+import { API_KEY_TAG } from '../platform/auth/credentials.js';
 
 /** An integration key as listed: never the key itself, only its visible prefix. */
 export class ApiKeyView {

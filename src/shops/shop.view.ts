@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageOf } from '../platform/openapi/api-responses.js';
-import { PLATFORMS, type Shop } from './shop.entity.js';
+import { PLATFORMS, type Shop } from './shop.record.js';
 
 export class ShopPolicy {
   @ApiProperty({ description: 'Hours the merchant has to respond before the platform auto-approves', example: 48 })

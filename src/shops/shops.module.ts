@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiKey } from './api-key.entity.js';
 import { ApiKeysController } from './api-keys.controller.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { Shop } from './shop.entity.js';
+import { ShopSetup } from './shop-setup.js';
 import { ShopsController } from './shops.controller.js';
+import { ShopsRepository } from './shops.repository.js';
 import { ShopsService } from './shops.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Shop, ApiKey])],
   controllers: [ShopsController, ApiKeysController],
-  providers: [ShopsService, ApiKeysService],
-  exports: [ShopsService, ApiKeysService],
+  providers: [ShopsService, ShopsRepository, ApiKeysService, ApiKeysRepository, ShopSetup],
+  exports: [ShopsService, ApiKeysService, ShopSetup],
 })
 export class ShopsModule {}

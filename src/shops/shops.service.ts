@@ -1,39 +1,48 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import type { Principal } from '../platform/auth/principal.js';
 import { decodeCursor, toPage, type Page, type PageQueryDto } from '../platform/pagination.js';
 import { isUniqueViolation } from '../platform/database/pg-errors.js';
-import { SEED_CANNED_REPLIES_SQL, defaultCannedReplyRows } from '../replies/canned-replies.seed.js';
+import { Transactions } from '../platform/database/transactions.js';
 import type { CreateShopDto } from './dto/create-shop.dto.js';
 import { ShopPolicyDto } from './dto/shop-policy.dto.js';
 import type { UpdateShopDto } from './dto/update-shop.dto.js';
 import { assertShopAccess } from './shop-access.js';
-import { Shop } from './shop.entity.js';
+import type { Shop } from './shop.record.js';
+import { ShopSetup } from './shop-setup.js';
 import { ShopException } from './shop.problems.js';
 import { toShopView, type ShopView } from './shop.view.js';
+import { ShopsRepository } from './shops.repository.js';
 
 @Injectable()
 export class ShopsService {
-  constructor(@InjectRepository(Shop) private readonly shops: Repository<Shop>) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly shops: ShopsRepository,
+    private readonly setup: ShopSetup,
+  ) {}
 
   async create(input: CreateShopDto): Promise<ShopView> {
     const policy = Object.assign(new ShopPolicyDto(), input.policy ?? {});
     try {
-      // A new shop starts with the default canned replies, in the same transaction.
-      const shop = await this.shops.manager.transaction(async (manager) => {
-        const saved = await manager.save(
-          this.shops.create({
-            slug: input.slug,
-            name: input.name,
-            platform: input.platform,
-            timezone: input.timezone ?? 'Asia/Shanghai',
-            distributionEnabled: input.distributionEnabled ?? false,
-            ...policy,
-          }),
-        );
-        await manager.query(SEED_CANNED_REPLIES_SQL('SELECT $2::uuid AS id'), [JSON.stringify(defaultCannedReplyRows()), saved.id]);
-        return saved;
+      // A new shop starts with what the features set up for it (the default canned replies), in the same transaction.
+      const shop = await this.transactions.run(async (tx) => {
+        const inserted = await this.shops.insert(tx, {
+          slug: input.slug,
+          name: input.name,
+          platform: input.platform,
+          timezone: input.timezone ?? 'Asia/Shanghai',
+          distributionEnabled: input.distributionEnabled ?? false,
+          merchantResponseHours: policy.merchantResponseHours,
+          buyerReturnShippingDays: policy.buyerReturnShippingDays,
+          merchantReceiptDays: policy.merchantReceiptDays,
+          disputeEvidenceHours: policy.disputeEvidenceHours,
+          buyerEscalationDays: policy.buyerEscalationDays,
+        });
+        await this.setup.runIn(tx, inserted.id);
+        return inserted;
       });
       return toShopView(shop);
     } catch (error) {
@@ -46,11 +55,11 @@ export class ShopsService {
 
   /** The admin sees every shop; a shop's callers see only their own. */
   async list(principal: Principal, page: PageQueryDto): Promise<Page<ShopView>> {
-    const after = decodeCursor(page.cursor);
-    const query = this.shops.createQueryBuilder('shop').orderBy('shop.created_at', 'ASC').addOrderBy('shop.id', 'ASC').limit(page.limit + 1);
-    if (principal.kind !== 'admin') query.andWhere('shop.id = :shopId', { shopId: principal.shopId });
-    if (after) query.andWhere('(shop.created_at, shop.id) > (:at, :id)', { at: after.at, id: after.id });
-    const rows = await query.getMany();
+    const rows = await this.shops.list(this.dataSource.manager, {
+      onlyShopId: principal.kind === 'admin' ? undefined : principal.shopId,
+      after: decodeCursor(page.cursor),
+      limit: page.limit + 1,
+    });
     return toPage(rows, page.limit, (s) => ({ at: s.createdAt.toISOString(), id: s.id }), toShopView);
   }
 
@@ -61,18 +70,22 @@ export class ShopsService {
 
   async update(principal: Principal, shopId: string, input: UpdateShopDto): Promise<ShopView> {
     assertShopAccess(principal, shopId, 'manage');
-    const shop = await this.require(shopId);
-    if (input.name !== undefined) shop.name = input.name;
-    if (input.timezone !== undefined) shop.timezone = input.timezone;
-    if (input.distributionEnabled !== undefined) shop.distributionEnabled = input.distributionEnabled;
-    for (const [key, value] of Object.entries(input.policy ?? {})) {
-      if (value !== undefined) (shop as unknown as Record<string, number>)[key] = value;
-    }
-    return toShopView(await this.shops.save(shop));
+    const shop = await this.shops.update(this.dataSource.manager, shopId, {
+      name: input.name,
+      timezone: input.timezone,
+      distributionEnabled: input.distributionEnabled,
+      merchantResponseHours: input.policy?.merchantResponseHours,
+      buyerReturnShippingDays: input.policy?.buyerReturnShippingDays,
+      merchantReceiptDays: input.policy?.merchantReceiptDays,
+      disputeEvidenceHours: input.policy?.disputeEvidenceHours,
+      buyerEscalationDays: input.policy?.buyerEscalationDays,
+    });
+    if (!shop) throw new ShopException('SHOP_NOT_FOUND', `No shop ${shopId}.`);
+    return toShopView(shop);
   }
 
   async require(shopId: string): Promise<Shop> {
-    const shop = await this.shops.findOneBy({ id: shopId });
+    const shop = await this.shops.find(this.dataSource.manager, shopId);
     if (!shop) throw new ShopException('SHOP_NOT_FOUND', `No shop ${shopId}.`);
     return shop;
   }

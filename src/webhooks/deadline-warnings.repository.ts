@@ -14,10 +14,7 @@ export interface ClaimedWarning {
   dueAt: Date;
 }
 
-/**
- * The warned timers, written into the SQL rather than bound so the planner matches the predicate of
- * `case_timers_warning_idx` (migration 1795400000000, which lists the same timers).
- */
+/** The warned timers, written into the SQL (they are constants); the range of due times reads case_timers_due_idx. */
 const WARNED_TIMER_LIST = WARNED_TIMERS.map((id) => `'${id.replace(/'/g, "''")}'`).join(', ');
 
 function toClaimedWarning(row: Record<string, unknown>): ClaimedWarning {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsString, Length } from 'class-validator';
-import { AGENT_ROLES, type AgentRole } from '../agent.entity.js';
+import { AGENT_ROLES, type AgentRole } from '../agent.record.js';
 
 export class CreateAgentDto {
   @ApiProperty({ example: 'xiaoli@example.com' })

@@ -5,7 +5,7 @@ import { IsTimestamp } from '../../platform/is-timestamp.js';
 import { GOODS_KINDS, ORDER_STATUSES, type GoodsKind, type OrderStatus } from '../../orders/order.types.js';
 import { isReasonCode } from '../../reasons/reason-catalog.js';
 import { REASON_CODES } from '../../reasons/reason.types.js';
-import { PLATFORMS, type Platform } from '../../shops/shop.entity.js';
+import { PLATFORMS, type Platform } from '../../shops/shop.record.js';
 import { CASE_TYPES, type CaseType } from '../machine/case.types.js';
 import { OptionalField } from '../../platform/optional-field.js';
 

@@ -2,6 +2,8 @@ import { caseInput } from './case-input.fixture.js';
 import {
   allowedEvents,
   applyCaseEvent,
+  evidenceWindow,
+  evidenceWindowMs,
   persistSnapshot,
   restoreSnapshot,
   startCase,
@@ -125,5 +127,37 @@ describe(timerPlan.name, () => {
       schedule: [],
     });
     expect(() => timerPlan([raise('made-up', 5)])).toThrow('Unknown timer id made-up');
+  });
+});
+
+describe(evidenceWindow.name, () => {
+  const HOUR = 3_600_000;
+  const now = new Date('2026-11-20T12:00:00.000Z');
+  const context = startCase(input).snapshot.context;
+  const inEvidence = restoreSnapshot({ value: { dispute: 'evidence' }, context });
+  const afterWindow = restoreSnapshot({ value: { dispute: 'awaitingRuling' }, context: { ...context, evidenceWindowClosed: true } });
+  const timer = (dueAt: Date) => [{ timerId: 'merchant-response', dueAt: new Date(0) }, { timerId: 'dispute-evidence', dueAt }];
+
+  it('should be open before the evidence timer is due', () => {
+    expect(evidenceWindow(inEvidence, timer(new Date(now.getTime() + 1)), now)).toEqual({ closed: false });
+  });
+
+  it('should close at the due time, before the sweeper fires the timer', () => {
+    expect(evidenceWindow(inEvidence, timer(now), now)).toEqual({ closed: true, dueAt: now });
+    const past = new Date(now.getTime() - HOUR);
+    expect(evidenceWindow(inEvidence, timer(past), now)).toEqual({ closed: true, dueAt: past });
+  });
+
+  it('should stay closed once the timer has fired, with the deadline left to the caller', () => {
+    expect(evidenceWindow(afterWindow, [], now)).toEqual({ closed: true, dueAt: null });
+    expect(applyCaseEvent(afterWindow, { type: 'SUBMIT_EVIDENCE' })).toMatchObject({ accepted: false, reason: 'EVIDENCE_WINDOW_CLOSED' });
+  });
+
+  it('should be open for a case that never had an evidence window', () => {
+    expect(evidenceWindow(startCase(input).snapshot, [], now)).toEqual({ closed: false });
+  });
+
+  it('should size the window from the case policy', () => {
+    expect(evidenceWindowMs(inEvidence)).toBe(DEFAULT_CASE_POLICY.disputeEvidenceMs);
   });
 });

@@ -1,6 +1,6 @@
 import { getNextTransitions, initialTransition, transition, type ExecutableActionsFrom, type SnapshotFrom, type StateValue } from 'xstate';
-import { refusalOf, type CaseRuleKey } from './case-rules.js';
-import { CASE_TIMERS, timerNameById, type TimerName } from './case-timers.js';
+import { evidenceRefusal, refusalOf, type CaseRuleKey } from './case-rules.js';
+import { CASE_TIMERS, timerDelayMs, timerNameById, type TimerName } from './case-timers.js';
 import { caseMachine } from './case.machine.js';
 import {
   CASE_EVENT_TYPES,
@@ -173,4 +173,29 @@ export interface OrderFacts {
  */
 export function withOrderFacts(snapshot: CaseSnapshot, facts: OrderFacts): CaseSnapshot {
   return caseMachine.resolveState({ value: snapshot.value, context: { ...snapshot.context, ...facts } });
+}
+
+/**
+ * The platform's evidence window of a dispute: `open`, or closed with its deadline. `dueAt` is null when
+ * the timer has fired already (the window's start is no longer in the snapshot: see `evidenceWindowMs`).
+ */
+export type EvidenceWindow = { closed: false } | { closed: true; dueAt: Date | null };
+
+const EVIDENCE_TIMER_ID = CASE_TIMERS.DISPUTE_EVIDENCE.timerId;
+
+/**
+ * Whether the evidence window has closed at `now`: the one decision behind SUBMIT_EVIDENCE's
+ * EVIDENCE_WINDOW_CLOSED and the refusal of late merchant evidence. It counts as closed at its due time
+ * even before the deadline sweeper has fired it (a platform does not wait for our sweeper); once fired,
+ * the machine's rule (`evidenceRefusal`) says so. `timers`: the case's pending timers.
+ */
+export function evidenceWindow(snapshot: CaseSnapshot, timers: readonly { timerId: string; dueAt: Date }[], now: Date): EvidenceWindow {
+  const timer = timers.find((t) => t.timerId === EVIDENCE_TIMER_ID);
+  if (timer) return timer.dueAt.getTime() <= now.getTime() ? { closed: true, dueAt: timer.dueAt } : { closed: false };
+  return evidenceRefusal(snapshot.context) === 'EVIDENCE_WINDOW_CLOSED' ? { closed: true, dueAt: null } : { closed: false };
+}
+
+/** The evidence window's length for this case, fixed from the shop's policy when the case opened. */
+export function evidenceWindowMs(snapshot: CaseSnapshot): number {
+  return timerDelayMs('DISPUTE_EVIDENCE', snapshot.context);
 }

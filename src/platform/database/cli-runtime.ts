@@ -20,10 +20,7 @@ export async function openServiceDatabase(log: (message: string) => void = () =>
   return { url: server.urlFor(EMBEDDED_DATABASE), adminUrl: server.adminUrl, stop: server.stop };
 }
 
-/** A data source over every compiled entity, for the command-line tools. */
+/** A data source with the migrations, for the command-line tools. */
 export function cliDataSource(url: string): DataSource {
-  return new DataSource({
-    ...dataSourceOptions({ url, poolSize: 3 }),
-    entities: [new URL('../**/*.entity.js', import.meta.url).pathname],
-  });
+  return new DataSource(dataSourceOptions({ url, poolSize: 3 }));
 }

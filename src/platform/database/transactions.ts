@@ -5,10 +5,20 @@ import { isRetryableTransactionError } from './pg-errors.js';
 
 export type Tx = EntityManager;
 
+/** PostgreSQL's isolation levels (READ UNCOMMITTED behaves as READ COMMITTED there). */
+export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
+
+export interface RunOptions {
+  /** READ COMMITTED unless said otherwise (e.g. REPEATABLE READ for reads that must describe one moment). */
+  isolation?: IsolationLevel;
+  /** Tries in all, the first included. Default 5. */
+  attempts?: number;
+}
+
 /**
- * The one transaction boundary: runs `work` in a READ COMMITTED transaction and retries it from the
- * start when PostgreSQL reports a deadlock or serialization failure. `work` must therefore only have
- * effects inside the transaction.
+ * The one transaction boundary: runs `work` in a transaction (READ COMMITTED, or `isolation`) and retries
+ * it from the start when PostgreSQL reports a deadlock or serialization failure. `work` must therefore
+ * only have effects inside the transaction. `options` may also be the number of attempts.
  */
 @Injectable()
 export class Transactions {
@@ -16,10 +26,11 @@ export class Transactions {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async run<T>(work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
+  async run<T>(work: (tx: Tx) => Promise<T>, options: RunOptions | number = {}): Promise<T> {
+    const { isolation, attempts = 5 } = typeof options === 'number' ? { attempts: options } : options;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(work);
+        return await (isolation ? this.dataSource.transaction(isolation, work) : this.dataSource.transaction(work));
       } catch (error) {
         if (attempt >= attempts || !isRetryableTransactionError(error)) throw error;
         this.logger.warn({ attempt, err: error }, 'transaction conflict, retrying');

@@ -1,5 +1,5 @@
 import { RESOLUTIONS } from '../../cases/machine/case.types.js';
-import { PLATFORMS } from '../../shops/shop.entity.js';
+import { PLATFORMS } from '../../shops/shop.record.js';
 import { checkReply } from '../guard/reply-guard.js';
 import { DEFAULT_CANNED_REPLIES, type DefaultCannedReply } from './default-canned-replies.js';
 import { REPLY_STEPS } from './reply-steps.js';

@@ -1,4 +1,4 @@
-import type { Platform } from '../../shops/shop.entity.js';
+import type { Platform } from '../../shops/shop.record.js';
 
 /**
  * The reply compliance rules, as data. Platforms penalise shops whose agents divert buyers off the

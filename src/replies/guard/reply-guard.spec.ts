@@ -1,4 +1,4 @@
-import type { Platform } from '../../shops/shop.entity.js';
+import type { Platform } from '../../shops/shop.record.js';
 import { checkReply, isBlocked, rulesFor, type GuardFinding } from './reply-guard.js';
 
 const ALL_RULE_IDS = [

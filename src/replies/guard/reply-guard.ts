@@ -1,4 +1,4 @@
-import type { Platform } from '../../shops/shop.entity.js';
+import type { Platform } from '../../shops/shop.record.js';
 import { REPLY_GUARD_RULES, type GuardRule, type GuardSeverity } from './reply-guard.rules.js';
 
 /** One rule violation in a reply. `start`/`end` index the original text, so `text.slice(start, end) === match`. */

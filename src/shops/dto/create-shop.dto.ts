@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsString, IsTimeZone, Length, Matches, ValidateNested } from 'class-validator';
-import { PLATFORMS, type Platform } from '../shop.entity.js';
+import { PLATFORMS, type Platform } from '../shop.record.js';
 import { ShopPolicyDto } from './shop-policy.dto.js';
 import { OptionalField } from '../../platform/optional-field.js';
 

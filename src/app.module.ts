@@ -23,6 +23,7 @@ import type { Logger as PinoLogger } from 'pino';
 import { Environment } from './platform/config/environment.js';
 import { dataSourceOptions } from './platform/database/data-source-options.js';
 import { runMigrationsUnderLock } from './platform/database/migration-runner.js';
+import { serverVersion } from './platform/database/database-admin.js';
 import { HealthModule } from './platform/health/health.module.js';
 import { ShopsModule } from './shops/shops.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
@@ -67,15 +68,13 @@ export class AppModule {
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             ...dataSourceOptions({ url: options.databaseUrl, poolSize: env.DB_POOL_SIZE }),
-            autoLoadEntities: true,
             retryAttempts: env.DB_CONNECT_RETRIES,
             retryDelay: 2000,
           }),
           dataSourceFactory: async (dsOptions) => {
             const dataSource = await new DataSource(dsOptions as DataSourceOptions).initialize();
             const log = options.logger.child({ component: 'database' });
-            const [{ version }] = await dataSource.query(`SELECT current_setting('server_version') AS version`);
-            log.info(`database ready: PostgreSQL ${version}, database ${dataSource.driver.database}`);
+            log.info(`database ready: PostgreSQL ${await serverVersion(dataSource)}, database ${dataSource.driver.database}`);
             if (env.MIGRATIONS_RUN) {
               const applied = await runMigrationsUnderLock(dataSource);
               log.info(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CaseType } from '../cases/machine/case.types.js';
 import type { Tx } from '../platform/database/transactions.js';
 import { REPLY_STEPS, type ReplyStep } from './canned/reply-steps.js';
+import { SEED_CANNED_REPLIES_SQL, defaultCannedReplyRows } from './canned-replies.seed.js';
 
 export interface CannedReply {
   id: string;
@@ -118,6 +119,11 @@ export class CannedRepliesRepository {
   }
 
   /** False when the shop has no such reply. */
+  /** Gives a shop the default canned replies (a new shop, in the transaction that inserts it). */
+  async seedDefaults(tx: Tx, shopId: string): Promise<void> {
+    await tx.query(SEED_CANNED_REPLIES_SQL('SELECT $2::uuid AS id'), [JSON.stringify(defaultCannedReplyRows()), shopId]);
+  }
+
   async delete(tx: Tx, shopId: string, id: string): Promise<boolean> {
     const [, deleted]: [unknown, number] = await tx.query(`DELETE FROM canned_replies WHERE shop_id = $1 AND id = $2`, [shopId, id]);
     return deleted > 0;

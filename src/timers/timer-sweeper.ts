@@ -2,7 +2,8 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { CaseEngine } from '../cases/case-engine.js';
 import { Clock } from '../platform/clock/clock.js';
 import { Environment } from '../platform/config/environment.js';
-import { Transactions } from '../platform/database/transactions.js';
+import { Transactions, underSavepoint } from '../platform/database/transactions.js';
+import { PeriodicTask } from '../platform/periodic-task.js';
 import { TimersRepository } from './timers.repository.js';
 
 export interface SweepResult {
@@ -19,9 +20,7 @@ export interface SweepResult {
 @Injectable()
 export class TimerSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TimerSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask<SweepResult>;
 
   constructor(
     private readonly transactions: Transactions,
@@ -29,16 +28,19 @@ export class TimerSweeper implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly engine: CaseEngine,
     private readonly clock: Clock,
     private readonly env: Environment,
-  ) {}
+  ) {
+    // A full batch means more may be due: go on at once.
+    this.task = new PeriodicTask('deadline sweep', env.TIMER_SWEEP_INTERVAL_MS, () => this.runOnce(), this.logger, {
+      again: (result) => result.claimed >= env.TIMER_SWEEP_BATCH,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.env.TIMER_SWEEPER_ENABLED) this.schedule(0);
+    if (this.env.TIMER_SWEEPER_ENABLED) this.task.start(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /**
@@ -65,20 +67,17 @@ export class TimerSweeper implements OnApplicationBootstrap, OnApplicationShutdo
       const claimed = await this.timers.claimDue(tx, now, limit);
       const result: SweepResult = { claimed: claimed.length, fired: 0, stale: 0, failed: 0 };
       for (const item of claimed) {
-        await tx.query('SAVEPOINT fire_timer');
-        try {
-          const { fired, stale } = await this.engine.fireTimersIn(tx, [item]);
-          result.fired += fired;
-          result.stale += stale;
-          await tx.query('RELEASE SAVEPOINT fire_timer');
-        } catch (error) {
-          await tx.query('ROLLBACK TO SAVEPOINT fire_timer');
-          result.failed++;
-          const { timer } = item;
-          const retryAt = new Date(now.getTime() + Math.min(60_000 * 2 ** timer.attempts, 3_600_000));
-          await this.engine.postponeTimerIn(tx, timer, retryAt, error);
-          this.logger.error({ err: error, caseId: timer.caseId, timerId: timer.timerId }, 'deadline event failed; retrying later');
+        const outcome = await underSavepoint(tx, () => this.engine.fireTimersIn(tx, [item]));
+        if (outcome.ok) {
+          result.fired += outcome.value.fired;
+          result.stale += outcome.value.stale;
+          continue;
         }
+        result.failed++;
+        const { timer } = item;
+        const retryAt = new Date(now.getTime() + Math.min(60_000 * 2 ** timer.attempts, 3_600_000));
+        await this.engine.postponeTimerIn(tx, timer, retryAt, outcome.error);
+        this.logger.error({ err: outcome.error, caseId: timer.caseId, timerId: timer.timerId }, 'deadline event failed; retrying later');
       }
       return result;
     });
@@ -92,18 +91,5 @@ export class TimerSweeper implements OnApplicationBootstrap, OnApplicationShutdo
       for (const key of Object.keys(total) as Array<keyof SweepResult>) total[key] += batch[key];
       if (batch.claimed < limit || batch.fired + batch.stale === 0) return total;
     }
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.runOnce()
-        .then((result) => this.schedule(result.claimed >= this.env.TIMER_SWEEP_BATCH ? 0 : this.env.TIMER_SWEEP_INTERVAL_MS))
-        .catch((error: unknown) => {
-          this.logger.error({ err: error }, 'deadline sweep failed');
-          this.schedule(this.env.TIMER_SWEEP_INTERVAL_MS);
-        });
-    }, delay);
-    this.timer.unref();
   }
 }

@@ -32,3 +32,9 @@ export function withDatabase(url: string, database: string): string {
   parsed.pathname = `/${encodeURIComponent(database)}`;
   return parsed.toString();
 }
+
+/** The server's version string (`18.1`, …), for the start-up log. */
+export async function serverVersion(dataSource: { query(sql: string): Promise<Array<{ version: string }>> }): Promise<string> {
+  const [{ version }] = await dataSource.query(`SELECT current_setting('server_version') AS version`);
+  return version;
+}

@@ -41,6 +41,22 @@ export class Transactions {
 }
 
 /**
+ * Runs `work` under a savepoint of the caller's transaction: a failure rolls back only what `work` did
+ * and is returned (the transaction goes on); success releases the savepoint.
+ */
+export async function underSavepoint<T>(tx: Tx, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  await tx.query('SAVEPOINT work');
+  try {
+    const value = await work();
+    await tx.query('RELEASE SAVEPOINT work');
+    return { ok: true, value };
+  } catch (error) {
+    await tx.query('ROLLBACK TO SAVEPOINT work');
+    return { ok: false, error };
+  }
+}
+
+/**
  * One consistent view of the database for long reads (exports, chain verification): a REPEATABLE READ,
  * READ ONLY transaction on a connection of its own, read in batches through a server-side cursor so
  * memory stays flat however many rows there are. Close it (or let `batches` finish) to free the connection.

@@ -51,8 +51,15 @@ async function main(): Promise<void> {
   const server = await startBenchServer();
   const url = await server.createMigrated('bench_console');
   const now = new Date();
-  console.log(`seeding ${QUEUE_CASES.toLocaleString('en-US')} open cases for the queue, and ${BURST.toLocaleString('en-US')} more for ${STREAMS} agents of a second shop…`);
-  const queueShop = await seedOpenCases(url, QUEUE_CASES, now, { requestedAtSpreadMs: 47 * HOUR, amounts: { min: 1_000, max: 200_000, step: 100 }, agents: 1, assigneeOf: (k) => (k % 10 === 0 ? 0 : undefined) });
+  console.log(
+    `seeding ${QUEUE_CASES.toLocaleString('en-US')} open cases for the queue, and ${BURST.toLocaleString('en-US')} more for ${STREAMS} agents of a second shop…`,
+  );
+  const queueShop = await seedOpenCases(url, QUEUE_CASES, now, {
+    requestedAtSpreadMs: 47 * HOUR,
+    amounts: { min: 1_000, max: 200_000, step: 100 },
+    agents: 1,
+    assigneeOf: (k) => (k % 10 === 0 ? 0 : undefined),
+  });
   const streamShop = await seedOpenCases(url, BURST, now, { requestedAtSpreadMs: 47 * HOUR, agents: STREAMS });
   await vacuumAnalyze(url);
 
@@ -67,27 +74,57 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     const token = queueShop.agents[0].token;
     const js = await initialJavaScript(browser, base, token);
-    console.log(`console initial JS (/login + /queue): ${kb(js.initial)} gzip in ${js.initialFiles} files (budget ${kb(JS_BUDGET)}: ${js.initial <= JS_BUDGET ? 'within' : 'OVER'}); ` +
-      `${kb(js.onDemand)} gzip in ${js.onDemandFiles} more files load on demand; ratio to budget ${(js.initial / JS_BUDGET).toFixed(2)}`);
+    console.log(
+      `console initial JS (/login + /queue): ${kb(js.initial)} gzip in ${js.initialFiles} files (budget ${kb(JS_BUDGET)}: ${js.initial <= JS_BUDGET ? 'within' : 'OVER'}); ` +
+        `${kb(js.onDemand)} gzip in ${js.onDemandFiles} more files load on demand; ratio to budget ${(js.initial / JS_BUDGET).toFixed(2)}`,
+    );
     console.log(`  largest: ${js.largest.map(([name, bytes]) => `${name} ${kb(bytes)}`).join(', ')}`);
     const queue = await interactiveQueue(browser, base, token);
-    console.log(`queue of ${QUEUE_CASES.toLocaleString('en-US')} in Chromium (median of ${RUNS}): first row ${queue.firstRow.toFixed(0)} ms, interactive (j moved the selection) ${queue.interactive.toFixed(0)} ms ` +
-      `(target < ${INTERACTIVE_TARGET_MS} ms: ${queue.interactive < INTERACTIVE_TARGET_MS ? 'met' : 'MISSED'})` +
-      `  | static page with the same ${QUEUE_CASES.toLocaleString('en-US')} rows: ${queue.floor.toFixed(0)} ms  | ratio ${(queue.interactive / queue.floor).toFixed(2)}`);
-    console.log(`  runs: first row ${queue.firstRows.map((x) => x.toFixed(0)).join(' ')} ms; interactive ${queue.interactives.map((x) => x.toFixed(0)).join(' ')} ms; static ${queue.floors.map((x) => x.toFixed(0)).join(' ')} ms`);
+    console.log(
+      `queue of ${QUEUE_CASES.toLocaleString('en-US')} in Chromium (median of ${RUNS}): first row ${queue.firstRow.toFixed(0)} ms, interactive (j moved the selection) ${queue.interactive.toFixed(0)} ms ` +
+        `(target < ${INTERACTIVE_TARGET_MS} ms: ${queue.interactive < INTERACTIVE_TARGET_MS ? 'met' : 'MISSED'})` +
+        `  | static page with the same ${QUEUE_CASES.toLocaleString('en-US')} rows: ${queue.floor.toFixed(0)} ms  | ratio ${(queue.interactive / queue.floor).toFixed(2)}`,
+    );
+    console.log(
+      `  runs: first row ${queue.firstRows.map((x) => x.toFixed(0)).join(' ')} ms; interactive ${queue.interactives.map((x) => x.toFixed(0)).join(' ')} ms; static ${queue.floors.map((x) => x.toFixed(0)).join(' ')} ms`,
+    );
     const b = queue.breakdown;
-    console.log(`  where (median): scripts loaded by ${b.scripts.toFixed(0)} ms, bootstrap answered by ${b.bootstrap.toFixed(0)} ms, first of ${b.queuePages} /v1/queue pages sent at ${b.queueFirstSent.toFixed(0)} ms, last answered by ${b.queueLast.toFixed(0)} ms`);
-    const fanOut = await streamFanOut(port, service.pid!, streamShop.agents.map((a) => a.token), streamShop.agentToken);
-    console.log(`stream fan-out: ${STREAMS} streams × ${BURST.toLocaleString('en-US')} changes = ${fanOut.deliveries.toLocaleString('en-US')} deliveries, ${fanOut.missing} missing, ${fanOut.duplicates} duplicated, ${fanOut.foreign} of another shop; ` +
-      `delivery p50 ${fanOut.p50.toFixed(0)} ms, p99 ${fanOut.p99.toFixed(0)} ms, max ${fanOut.max.toFixed(0)} ms; service CPU ${fanOut.cpuMs.toFixed(0)} ms over ${fanOut.wallMs.toFixed(0)} ms of burst (${((100 * fanOut.cpuMs) / fanOut.wallMs).toFixed(0)} % of one core)` +
-      `  | feed read of the same changes: ${fanOut.feedMs.toFixed(0)} ms; poll interval 1000 ms  | ratio p99 / (poll + feed read) ${(fanOut.p99 / (1000 + fanOut.feedMs)).toFixed(2)}`);
-    console.log(JSON.stringify({
-      benchmark: 'console',
-      initialJsGzipBytes: js.initial, initialJsFiles: js.initialFiles, onDemandJsGzipBytes: js.onDemand, jsBudgetBytes: JS_BUDGET,
-      queueCases: QUEUE_CASES, firstRowMs: Math.round(queue.firstRow), interactiveMs: Math.round(queue.interactive), staticFloorMs: Math.round(queue.floor),
-      streams: STREAMS, burst: BURST, missing: fanOut.missing, duplicates: fanOut.duplicates, deliveryP50Ms: Math.round(fanOut.p50), deliveryP99Ms: Math.round(fanOut.p99),
-      serviceCpuMs: Math.round(fanOut.cpuMs), burstWallMs: Math.round(fanOut.wallMs), feedReadMs: Math.round(fanOut.feedMs),
-    }));
+    console.log(
+      `  where (median): scripts loaded by ${b.scripts.toFixed(0)} ms, bootstrap answered by ${b.bootstrap.toFixed(0)} ms, first of ${b.queuePages} /v1/queue pages sent at ${b.queueFirstSent.toFixed(0)} ms, last answered by ${b.queueLast.toFixed(0)} ms`,
+    );
+    const fanOut = await streamFanOut(
+      port,
+      service.pid!,
+      streamShop.agents.map((a) => a.token),
+      streamShop.agentToken,
+    );
+    console.log(
+      `stream fan-out: ${STREAMS} streams × ${BURST.toLocaleString('en-US')} changes = ${fanOut.deliveries.toLocaleString('en-US')} deliveries, ${fanOut.missing} missing, ${fanOut.duplicates} duplicated, ${fanOut.foreign} of another shop; ` +
+        `delivery p50 ${fanOut.p50.toFixed(0)} ms, p99 ${fanOut.p99.toFixed(0)} ms, max ${fanOut.max.toFixed(0)} ms; service CPU ${fanOut.cpuMs.toFixed(0)} ms over ${fanOut.wallMs.toFixed(0)} ms of burst (${((100 * fanOut.cpuMs) / fanOut.wallMs).toFixed(0)} % of one core)` +
+        `  | feed read of the same changes: ${fanOut.feedMs.toFixed(0)} ms; poll interval 1000 ms  | ratio p99 / (poll + feed read) ${(fanOut.p99 / (1000 + fanOut.feedMs)).toFixed(2)}`,
+    );
+    console.log(
+      JSON.stringify({
+        benchmark: 'console',
+        initialJsGzipBytes: js.initial,
+        initialJsFiles: js.initialFiles,
+        onDemandJsGzipBytes: js.onDemand,
+        jsBudgetBytes: JS_BUDGET,
+        queueCases: QUEUE_CASES,
+        firstRowMs: Math.round(queue.firstRow),
+        interactiveMs: Math.round(queue.interactive),
+        staticFloorMs: Math.round(queue.floor),
+        streams: STREAMS,
+        burst: BURST,
+        missing: fanOut.missing,
+        duplicates: fanOut.duplicates,
+        deliveryP50Ms: Math.round(fanOut.p50),
+        deliveryP99Ms: Math.round(fanOut.p99),
+        serviceCpuMs: Math.round(fanOut.cpuMs),
+        burstWallMs: Math.round(fanOut.wallMs),
+        feedReadMs: Math.round(fanOut.feedMs),
+      }),
+    );
     if (fanOut.missing || fanOut.duplicates || fanOut.foreign) process.exitCode = 1;
   } finally {
     await browser.close();
@@ -127,7 +164,10 @@ async function initialJavaScript(browser: Browser, base: string, token: string) 
   const initial = [...loaded.values()].reduce((a, b) => a + b, 0);
   const rest = all.filter((f) => !loaded.has(`/assets/${f}`));
   const onDemand = rest.reduce((sum, f) => sum + gzipSync(readFileSync(join(consoleDir, 'assets', f)), { level: 6 }).length, 0);
-  const largest = [...loaded.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([p, n]) => [p.replace('/assets/', ''), n] as [string, number]);
+  const largest = [...loaded.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([p, n]) => [p.replace('/assets/', ''), n] as [string, number]);
   return { initial, initialFiles: loaded.size, onDemand, onDemandFiles: rest.length, largest };
 }
 
@@ -153,7 +193,10 @@ async function interactiveQueue(browser: Browser, base: string, token: string) {
   if (items.length !== QUEUE_CASES) throw new Error(`the agent's queue has ${items.length} cases, expected ${QUEUE_CASES}`);
 
   const html = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>static</title><body><table>${items
-    .map((i) => `<tr data-testid="queue-row"><td>${i.platformCaseId}</td><td>${i.orderId}</td><td>${i.buyerNickname ?? ''}</td><td>¥${(i.amount / 100).toFixed(2)}</td></tr>`)
+    .map(
+      (i) =>
+        `<tr data-testid="queue-row"><td>${i.platformCaseId}</td><td>${i.orderId}</td><td>${i.buyerNickname ?? ''}</td><td>¥${(i.amount / 100).toFixed(2)}</td></tr>`,
+    )
     .join('')}</table></body></html>`;
   const staticServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
   await new Promise<void>((resolve) => staticServer.listen(0, '127.0.0.1', resolve));
@@ -220,32 +263,35 @@ function openStream(port: number, token: string): StreamClient {
   const latencies: number[] = [];
   let request: http.ClientRequest;
   const hello = new Promise<void>((resolve, reject) => {
-    request = http.get({ host: '127.0.0.1', port, path: '/v1/stream', agent: false, headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`stream: ${res.statusCode}`));
-      res.setEncoding('utf8');
-      let buffer = '';
-      res.on('data', (chunk: string) => {
-        const at = Date.now();
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let event = 'message';
-          let data = '';
-          for (const line of block.split('\n')) {
-            if (line.startsWith('event:')) event = line.slice(6).trim();
-            else if (line.startsWith('data:')) data += line.slice(5).trim();
+    request = http.get(
+      { host: '127.0.0.1', port, path: '/v1/stream', agent: false, headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } },
+      (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`stream: ${res.statusCode}`));
+        res.setEncoding('utf8');
+        let buffer = '';
+        res.on('data', (chunk: string) => {
+          const at = Date.now();
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            let event = 'message';
+            let data = '';
+            for (const line of block.split('\n')) {
+              if (line.startsWith('event:')) event = line.slice(6).trim();
+              else if (line.startsWith('data:')) data += line.slice(5).trim();
+            }
+            if (event === 'hello') resolve();
+            if (event !== 'case.changed') continue;
+            const change = JSON.parse(data) as { caseId: string; version: number; at: string };
+            const key = `${change.caseId}#${change.version}`;
+            received.set(key, (received.get(key) ?? 0) + 1);
+            latencies.push(at - Date.parse(change.at));
           }
-          if (event === 'hello') resolve();
-          if (event !== 'case.changed') continue;
-          const change = JSON.parse(data) as { caseId: string; version: number; at: string };
-          const key = `${change.caseId}#${change.version}`;
-          received.set(key, (received.get(key) ?? 0) + 1);
-          latencies.push(at - Date.parse(change.at));
-        }
-      });
-    });
+        });
+      },
+    );
     request.on('error', reject);
   });
   return { received, latencies, hello, close: () => request.destroy() };
@@ -260,10 +306,16 @@ function cpuTicks(pid: number): number {
 async function streamFanOut(port: number, pid: number, tokens: string[], supervisorToken: string) {
   const call = (method: string, path: string, token: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method, path, headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-length': '0' } }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port, method, path, headers: { 'authorization': `Bearer ${token}`, 'accept': 'application/json', 'content-length': '0' } },
+        (res) => {
+          let body = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (c: string) => (body += c))
+            .on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end();
     });

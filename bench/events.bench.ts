@@ -49,7 +49,19 @@ async function main(): Promise<void> {
         `p50 ${run.p50} ms, p99 ${run.p99} ms, non-2xx ${run.errors}` +
         `  | same SQL replayed by raw pg (${sessions.length} connections): ${Math.round(floorRate).toLocaleString('en-US')}/s  | ratio ${(run.rate / floorRate).toFixed(2)}`,
     );
-    console.log(JSON.stringify({ benchmark: 'events', requests: run.requests, connections: CONNECTIONS, eventsPerSecond: Math.round(run.rate), p50Ms: run.p50, p99Ms: run.p99, non2xx: run.errors, floorPerSecond: Math.round(floorRate), ratio: +(run.rate / floorRate).toFixed(2) }));
+    console.log(
+      JSON.stringify({
+        benchmark: 'events',
+        requests: run.requests,
+        connections: CONNECTIONS,
+        eventsPerSecond: Math.round(run.rate),
+        p50Ms: run.p50,
+        p99Ms: run.p99,
+        non2xx: run.errors,
+        floorPerSecond: Math.round(floorRate),
+        ratio: +(run.rate / floorRate).toFixed(2),
+      }),
+    );
     if (run.errors > 0) process.exitCode = 1;
   } finally {
     await server.drop('bench_events_seed').catch(() => undefined);
@@ -71,8 +83,12 @@ async function load(url: string, caseIds: string[], token: string, recordFile?: 
       requests: [
         {
           method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          setupRequest: (request) => ({ ...request, path: `/v1/cases/${caseIds[next++]}/events`, body: JSON.stringify({ type: 'CONTACT_BUYER', note: '您好，我们已收到您的售后申请' }) }),
+          headers: { 'authorization': `Bearer ${token}`, 'content-type': 'application/json' },
+          setupRequest: (request) => ({
+            ...request,
+            path: `/v1/cases/${caseIds[next++]}/events`,
+            body: JSON.stringify({ type: 'CONTACT_BUYER', note: '您好，我们已收到您的售后申请' }),
+          }),
         },
       ],
     });
@@ -83,7 +99,7 @@ async function load(url: string, caseIds: string[], token: string, recordFile?: 
     }
     return {
       requests: result.requests.total,
-      rate: (result.requests.total / result.duration) ,
+      rate: result.requests.total / result.duration,
       p50: result.latency.p50,
       p99: result.latency.p99,
       errors: result.non2xx + result.errors,

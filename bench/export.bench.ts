@@ -24,8 +24,9 @@ import { startService, waitUntilReady } from './support/service.js';
  * between major GCs, so the RSS samples printed per run show whether it plateaus (sawtooth) or climbs;
  * NODE_OPTIONS=--max-old-space-size=96 (applies to the service too) makes any retention fail loudly.
  */
-const SIZES = (process.argv.length > 2 ? process.argv.slice(2) : (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000').split(','))
-  .map((s) => Number(s.replace(/_/g, '')));
+const SIZES = (process.argv.length > 2 ? process.argv.slice(2) : (process.env.BENCH_EXPORT_SIZES ?? '100000,1000000').split(',')).map((s) =>
+  Number(s.replace(/_/g, '')),
+);
 const FORMATS = (process.env.BENCH_EXPORT_FORMATS ?? 'csv,ndjson').split(',') as Array<'csv' | 'ndjson'>;
 const BATCH = Number(process.env.EXPORT_BATCH_ROWS ?? 2000);
 const EVENTS_PER_CASE = 5;
@@ -68,7 +69,9 @@ async function main(): Promise<void> {
     for (const events of SIZES) {
       const started = performance.now();
       shops.push(await seedShop(url, events));
-      console.log(`seeded ${events.toLocaleString('en-US')} events (${Math.ceil(events / EVENTS_PER_CASE).toLocaleString('en-US')} cases) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `seeded ${events.toLocaleString('en-US')} events (${Math.ceil(events / EVENTS_PER_CASE).toLocaleString('en-US')} cases) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
     }
     await vacuumAnalyze(url);
 
@@ -107,7 +110,11 @@ async function main(): Promise<void> {
       }
     }
     const slow = runs.filter((r) => rate(r.rows, r.ms) < TARGET_ROWS_PER_SECOND);
-    console.log(slow.length === 0 ? `target ≥ ${fmt(TARGET_ROWS_PER_SECOND)} rows/s: met by every run` : `target ≥ ${fmt(TARGET_ROWS_PER_SECOND)} rows/s: NOT met by ${slow.map((r) => `${r.format} ${fmt(r.events)}`).join(', ')}`);
+    console.log(
+      slow.length === 0
+        ? `target ≥ ${fmt(TARGET_ROWS_PER_SECOND)} rows/s: met by every run`
+        : `target ≥ ${fmt(TARGET_ROWS_PER_SECOND)} rows/s: NOT met by ${slow.map((r) => `${r.format} ${fmt(r.events)}`).join(', ')}`,
+    );
     console.log(
       JSON.stringify({
         benchmark: 'export',
@@ -167,14 +174,25 @@ async function seedShop(url: string, events: number): Promise<SeededShop> {
     await client.query('BEGIN');
     await client.query(`INSERT INTO shops (id, slug, name, platform) VALUES ($1, $2, 'Bench shop', 'tmall')`, [shopId, `bench-${tag}`]);
     const agentId = randomUUID();
-    await client.query(`INSERT INTO agents (id, shop_id, email, display_name, role, password_hash) VALUES ($1, $2, 'auditor@example.com', '审计员', 'auditor', 'x')`, [agentId, shopId]);
+    await client.query(
+      `INSERT INTO agents (id, shop_id, email, display_name, role, password_hash) VALUES ($1, $2, 'auditor@example.com', '审计员', 'auditor', 'x')`,
+      [agentId, shopId],
+    );
     const token = `st_bench_${randomUUID()}`;
-    await client.query(`INSERT INTO agent_sessions (shop_id, agent_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '7 days')`, [shopId, agentId, sha256Hex(token)]);
+    await client.query(`INSERT INTO agent_sessions (shop_id, agent_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '7 days')`, [
+      shopId,
+      agentId,
+      sha256Hex(token),
+    ]);
     const handlerId = randomUUID();
-    await client.query(`INSERT INTO agents (id, shop_id, email, display_name, role, password_hash) VALUES ($1, $2, 'agent@example.com', '客服小李', 'agent', 'x')`, [handlerId, shopId]);
+    await client.query(
+      `INSERT INTO agents (id, shop_id, email, display_name, role, password_hash) VALUES ($1, $2, 'agent@example.com', '客服小李', 'agent', 'x')`,
+      [handlerId, shopId],
+    );
 
     // One row per case: ids derived from (shop, k) so every table agrees without a join on random values.
-    await step('cases (temp)',
+    await step(
+      'cases (temp)',
       `CREATE TEMP TABLE seed_cases ON COMMIT DROP AS
        SELECT k,
               md5($1::text || ':case:' || k)::uuid AS case_id,
@@ -185,7 +203,8 @@ async function seedShop(url: string, events: number): Promise<SeededShop> {
        FROM generate_series(0, $3::int - 1) AS k`,
       [shopId, FROM, cases, events],
     );
-    await step('orders',
+    await step(
+      'orders',
       `INSERT INTO orders (id, shop_id, external_order_id, currency, status, paid_total, refunded_total, shipped_at, snapshot, created_at, updated_at)
        SELECT order_id, $1, 'ORD-' || $2::text || '-' || k, 'CNY', 'shipped', 29900, 29900, opened_at - interval '2 days',
               jsonb_build_object('orderId', 'ORD-' || $2::text || '-' || k, 'status', 'shipped', 'paidTotal', 29900, 'currency', 'CNY',
@@ -195,7 +214,8 @@ async function seedShop(url: string, events: number): Promise<SeededShop> {
        FROM seed_cases`,
       [shopId, tag],
     );
-    await step('cases',
+    await step(
+      'cases',
       `INSERT INTO cases (id, shop_id, order_id, type, platform, platform_case_id, state, version, machine_version, snapshot, currency,
                           requested_amount, refunded_amount, claimed_reason_code, claimed_reason_category, verified_reason_code,
                           verified_reason_category, buyer, buyer_text, outcome, assignee_id, requested_at, opened_at, updated_at,
@@ -210,7 +230,8 @@ async function seedShop(url: string, events: number): Promise<SeededShop> {
        FROM seed_cases`,
       [shopId, tag, handlerId],
     );
-    await step('case_events',
+    await step(
+      'case_events',
       `INSERT INTO case_events (case_id, seq, shop_id, type, actor_kind, actor_id, from_state, to_state, payload, at, prev_hash, hash)
        SELECT * FROM (
          SELECT c.case_id, s, $1::uuid,
@@ -320,7 +341,20 @@ async function serviceExport(url: string, shop: SeededShop, format: 'csv' | 'ndj
     if (last !== 10) problems.push('the body does not end with a line break');
     checkHead(format, Buffer.concat(head).toString('utf8'), problems);
     if (problems.length > 0) throw new Error(`export ${format} of ${shop.events} events: ${problems.join('; ')}`);
-    return { format, events: shop.events, rows, bytes, ms, ttfbMs, baselineRss: before.rss, hwmBefore: before.hwm, peakRss: after.hwm, rssSamples, serviceCpu, clientCpu };
+    return {
+      format,
+      events: shop.events,
+      rows,
+      bytes,
+      ms,
+      ttfbMs,
+      baselineRss: before.rss,
+      hwmBefore: before.hwm,
+      peakRss: after.hwm,
+      rssSamples,
+      serviceCpu,
+      clientCpu,
+    };
   } finally {
     clearInterval(sampler);
     if (exited === undefined) {
@@ -330,7 +364,25 @@ async function serviceExport(url: string, shop: SeededShop, format: 'csv' | 'ndj
   }
 }
 
-const COLUMNS = ['caseId', 'platformCaseId', 'orderId', 'caseType', 'seq', 'type', 'actorKind', 'actorId', 'fromState', 'toState', 'at', 'payload', 'prevHash', 'hash', 'buyerId', 'buyerPhone', 'buyerAddress'];
+const COLUMNS = [
+  'caseId',
+  'platformCaseId',
+  'orderId',
+  'caseType',
+  'seq',
+  'type',
+  'actorKind',
+  'actorId',
+  'fromState',
+  'toState',
+  'at',
+  'payload',
+  'prevHash',
+  'hash',
+  'buyerId',
+  'buyerPhone',
+  'buyerAddress',
+];
 
 /** The first lines look like the contract: columns in order, buyer data masked. */
 function checkHead(format: 'csv' | 'ndjson', head: string, problems: string[]): void {
@@ -341,7 +393,8 @@ function checkHead(format: 'csv' | 'ndjson', head: string, problems: string[]): 
   } else {
     const first = lines[0] ? (JSON.parse(lines[0]) as Record<string, unknown>) : {};
     if (Object.keys(first).join(',') !== COLUMNS.join(',')) problems.push(`NDJSON keys ${Object.keys(first).join(',')}`);
-    if (!/^138\*\*\*\*\d{4}$/.test(String(first.buyerPhone)) || first.buyerAddress !== '浙江省杭州市****') problems.push(`NDJSON first row not masked as expected: ${lines[0]}`);
+    if (!/^138\*\*\*\*\d{4}$/.test(String(first.buyerPhone)) || first.buyerAddress !== '浙江省杭州市****')
+      problems.push(`NDJSON first row not masked as expected: ${lines[0]}`);
   }
 }
 

@@ -51,7 +51,19 @@ async function main(): Promise<void> {
         `p50 ${run.p50} ms, p99 ${run.p99} ms, non-2xx ${run.errors}` +
         `  | same SQL replayed by raw pg (${sessions.length} connections): ${Math.round(floorRate).toLocaleString('en-US')}/s  | ratio ${(run.rate / floorRate).toFixed(2)}`,
     );
-    console.log(JSON.stringify({ benchmark: 'intake', requests: run.requests, connections: CONNECTIONS, requestsPerSecond: Math.round(run.rate), p50Ms: run.p50, p99Ms: run.p99, non2xx: run.errors, floorPerSecond: Math.round(floorRate), ratio: +(run.rate / floorRate).toFixed(2) }));
+    console.log(
+      JSON.stringify({
+        benchmark: 'intake',
+        requests: run.requests,
+        connections: CONNECTIONS,
+        requestsPerSecond: Math.round(run.rate),
+        p50Ms: run.p50,
+        p99Ms: run.p99,
+        non2xx: run.errors,
+        floorPerSecond: Math.round(floorRate),
+        ratio: +(run.rate / floorRate).toFixed(2),
+      }),
+    );
     if (run.errors > 0) process.exitCode = 1;
   } finally {
     await server.drop('bench_intake_seed').catch(() => undefined);
@@ -112,7 +124,7 @@ async function load(url: string, apiKey: string, recordFile?: string) {
           path: '/v1/cases',
           setupRequest: (request) => ({
             ...request,
-            headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+            headers: { 'authorization': `Bearer ${apiKey}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
             body: intakeBody(next++, now),
           }),
         },

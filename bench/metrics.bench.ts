@@ -104,7 +104,14 @@ async function main(): Promise<void> {
     const targets: Target[] = [];
     for (const p of periods) {
       for (const endpoint of ['summary', 'agents'] as const) {
-        targets.push({ key: `${endpoint}-${p.key}`, endpoint, label: p.label, from: p.from, to: p.to, path: `/v1/metrics/${endpoint}?from=${p.from}&to=${p.to}` });
+        targets.push({
+          key: `${endpoint}-${p.key}`,
+          endpoint,
+          label: p.label,
+          from: p.from,
+          to: p.to,
+          path: `/v1/metrics/${endpoint}?from=${p.from}&to=${p.to}`,
+        });
       }
     }
     const year = periods[1];
@@ -134,26 +141,32 @@ async function main(): Promise<void> {
     // The warm loads, on one process (the untimed first requests of each fill whatever the cold ones left).
     const warm = new Map<string, Array<{ concurrency: number; load: Load }>>();
     const bodies = new Map<string, string>();
-    await withService(url, async (client) => {
-      for (const target of targets) {
-        for (let i = 0; i < WARMUP; i++) {
-          const res = await client.get(target.path, big.seeded.agentToken);
-          if (res.status !== 200) throw new Error(`${target.path}: HTTP ${res.status} ${res.body.slice(0, 500)}`);
-          bodies.set(target.key, res.body);
+    await withService(
+      url,
+      async (client) => {
+        for (const target of targets) {
+          for (let i = 0; i < WARMUP; i++) {
+            const res = await client.get(target.path, big.seeded.agentToken);
+            if (res.status !== 200) throw new Error(`${target.path}: HTTP ${res.status} ${res.body.slice(0, 500)}`);
+            bodies.set(target.key, res.body);
+          }
+          const runs: Array<{ concurrency: number; load: Load }> = [];
+          for (const concurrency of CONCURRENCY) {
+            const load = await serviceLoad(client, target.path, big.seeded.agentToken, REQUESTS, concurrency);
+            runs.push({ concurrency, load });
+            console.log(
+              `warm ${target.endpoint} (${target.label}) at ${concurrency}: p50 ${ms(percentile(load.latencies, 0.5))} ms, p99 ${ms(percentile(load.latencies, 0.99))} ms`,
+            );
+          }
+          warm.set(target.key, runs);
         }
-        const runs: Array<{ concurrency: number; load: Load }> = [];
-        for (const concurrency of CONCURRENCY) {
-          const load = await serviceLoad(client, target.path, big.seeded.agentToken, REQUESTS, concurrency);
-          runs.push({ concurrency, load });
-          console.log(`warm ${target.endpoint} (${target.label}) at ${concurrency}: p50 ${ms(percentile(load.latencies, 0.5))} ms, p99 ${ms(percentile(load.latencies, 0.99))} ms`);
-        }
-        warm.set(target.key, runs);
-      }
-      // Shop scoping from the other side: the small shop's supervisor sees the small shop only.
-      const res = await client.get(targets.find((t) => t.key === 'summary-366d')!.path, small.seeded.agentToken);
-      if (res.status !== 200) throw new Error(`small shop summary: HTTP ${res.status} ${res.body.slice(0, 500)}`);
-      bodies.set('small-summary-366d', res.body);
-    }, CONCURRENCY.reduce((a, b) => Math.max(a, b), 1));
+        // Shop scoping from the other side: the small shop's supervisor sees the small shop only.
+        const res = await client.get(targets.find((t) => t.key === 'summary-366d')!.path, small.seeded.agentToken);
+        if (res.status !== 200) throw new Error(`small shop summary: HTTP ${res.status} ${res.body.slice(0, 500)}`);
+        bodies.set('small-summary-366d', res.body);
+      },
+      CONCURRENCY.reduce((a, b) => Math.max(a, b), 1),
+    );
     const rollups = await rollupCount(url);
 
     // Correctness, against SQL over the seeded tables.
@@ -163,7 +176,8 @@ async function main(): Promise<void> {
       for (const target of targets) {
         const body = bodies.get(target.key)!;
         const coldBody = cold.get(target.key)!.body;
-        if (stripVolatile(coldBody) !== stripVolatile(body)) problems.push(`${target.key}: the cold response differs from the warm one: ${firstDifference(coldBody, body)}`);
+        if (stripVolatile(coldBody) !== stripVolatile(body))
+          problems.push(`${target.key}: the cold response differs from the warm one: ${firstDifference(coldBody, body)}`);
         if (target.endpoint === 'summary') problems.push(...(await checkSummary(client, big, JSON.parse(body), target)));
         if (target.endpoint === 'agents') problems.push(...(await checkAgents(client, big, JSON.parse(body), target)));
         if (target.endpoint === 'timeseries') problems.push(...(await checkTimeseries(client, big, JSON.parse(body), target)));
@@ -171,8 +185,10 @@ async function main(): Promise<void> {
       const smallSummary = JSON.parse(bodies.get('small-summary-366d')!);
       problems.push(...(await checkSummary(client, small, smallSummary, { ...year, key: 'small shop summary-366d', endpoint: 'summary', path: '' })));
       const bigSummary = JSON.parse(bodies.get('summary-366d')!);
-      if (bigSummary.opened?.total !== big.cases) problems.push(`summary over the year: opened.total ${bigSummary.opened?.total}, the shop has ${big.cases} cases`);
-      if (smallSummary.opened?.total !== small.cases) problems.push(`small shop summary over the year: opened.total ${smallSummary.opened?.total}, the shop has ${small.cases} cases`);
+      if (bigSummary.opened?.total !== big.cases)
+        problems.push(`summary over the year: opened.total ${bigSummary.opened?.total}, the shop has ${big.cases} cases`);
+      if (smallSummary.opened?.total !== small.cases)
+        problems.push(`small shop summary over the year: opened.total ${smallSummary.opened?.total}, the shop has ${small.cases} cases`);
     } finally {
       await client.end();
     }
@@ -206,9 +222,7 @@ async function main(): Promise<void> {
       `metrics over ${fmt(big.cases)} cases of one shop (${AGENTS} agents, requests spread over the 365 days before now) + ${fmt(small.cases)} of a second shop; ` +
         `${REQUESTS} warm requests per row, supervisor session; seeded in ${seconds(seedMs)} s; ${fmt(rollups)} cached days after the cold calls`,
     );
-    lines.push(
-      `tables: ${sizes.map((s) => `${s.table} ${fmt(s.rows)} rows ${mib(s.total)} MiB (indexes ${mib(s.indexes)})`).join(', ')}`,
-    );
+    lines.push(`tables: ${sizes.map((s) => `${s.table} ${fmt(s.rows)} rows ${mib(s.total)} MiB (indexes ${mib(s.indexes)})`).join(', ')}`);
     const header = `${'request'.padEnd(34)} ${'period'.padEnd(23)} ${'cold ms'.padStart(8)} ${'conc'.padStart(4)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'req/s'.padStart(7)}   ${'floor p50'.padStart(9)} ${'floor p99'.padStart(9)} ${'ratio'.padStart(6)}   p50 < ${TARGET_P50_MS} ms`;
     lines.push(header, '-'.repeat(header.length));
     for (const row of rows) {
@@ -226,9 +240,14 @@ async function main(): Promise<void> {
     );
     for (const row of rows) {
       lines.push(`${row.target.key}: ${row.statements} statements per warm request; slowest when replayed (mean ms):`);
-      for (const s of row.slowest) lines.push(`    ${ms(s.ms).padStart(8)} ms  ${s.text}${s.plan ? `\n              EXPLAIN (ANALYZE, BUFFERS): ${s.plan}` : ''}`);
+      for (const s of row.slowest)
+        lines.push(`    ${ms(s.ms).padStart(8)} ms  ${s.text}${s.plan ? `\n              EXPLAIN (ANALYZE, BUFFERS): ${s.plan}` : ''}`);
     }
-    lines.push(problems.length === 0 ? 'checks: every response matches the SQL over the seeded tables; cold = warm; the second shop sees only its own cases' : `checks FAILED (${problems.length}):`);
+    lines.push(
+      problems.length === 0
+        ? 'checks: every response matches the SQL over the seeded tables; cold = warm; the second shop sees only its own cases'
+        : `checks FAILED (${problems.length}):`,
+    );
     for (const p of problems.slice(0, 40)) lines.push(`  - ${p}`);
     console.log('');
     for (const line of lines) console.log(line);
@@ -282,8 +301,12 @@ async function seed(server: Awaited<ReturnType<typeof startBenchServer>>): Promi
   t = performance.now();
   const history = await seedMetricsHistory(url, now, { deactivate: { shopId: bigSeeded.shopId, agents: 2 } });
   console.log(
-    `seeded the history in ${seconds(performance.now() - t)} s (${Object.entries(history.stepMs).map(([k, v]) => `${k} ${seconds(v)} s`).join(', ')}): ` +
-      `facts ${Object.entries(history.facts).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; ratings ${fmt(history.ratings)}; paid-order days ${fmt(history.paidOrderDays)}; ` +
+    `seeded the history in ${seconds(performance.now() - t)} s (${Object.entries(history.stepMs)
+      .map(([k, v]) => `${k} ${seconds(v)} s`)
+      .join(', ')}): ` +
+      `facts ${Object.entries(history.facts)
+        .map(([k, v]) => `${k} ${fmt(v)}`)
+        .join(', ')}; ratings ${fmt(history.ratings)}; paid-order days ${fmt(history.paidOrderDays)}; ` +
       `archived ${fmt(history.archivedCases)}, open ${fmt(history.openCases)} (assigned ${fmt(history.openAssigned)}, overdue ${fmt(history.openOverdue)})`,
   );
   t = performance.now();
@@ -316,9 +339,17 @@ async function reuse(url: string): Promise<{ big: Shop; small: Shop; seedMs: num
     for (const row of rows as Array<{ shop_id: string; n: number }>) {
       const { rows: sup } = await client.query(`SELECT id FROM agents WHERE shop_id = $1 AND role = 'supervisor' LIMIT 1`, [row.shop_id]);
       const token = `st_bench_${randomBytes(16).toString('hex')}`;
-      await client.query(`INSERT INTO agent_sessions (shop_id, agent_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [row.shop_id, sup[0].id, sha256Hex(token)]);
+      await client.query(`INSERT INTO agent_sessions (shop_id, agent_id, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [
+        row.shop_id,
+        sup[0].id,
+        sha256Hex(token),
+      ]);
       const { rows: tz } = await client.query(`SELECT timezone FROM shops WHERE id = $1`, [row.shop_id]);
-      shops.push({ seeded: { shopId: row.shop_id, caseIds: [], agentToken: token, supervisorId: sup[0].id, agents: [] }, cases: row.n, timezone: tz[0].timezone });
+      shops.push({
+        seeded: { shopId: row.shop_id, caseIds: [], agentToken: token, supervisorId: sup[0].id, agents: [] },
+        cases: row.n,
+        timezone: tz[0].timezone,
+      });
     }
     console.log('reusing the kept database');
     return { big: shops[0], small: shops[1], seedMs: 0 };
@@ -521,7 +552,7 @@ async function explainSlowest(url: string, statements: Statement[], perStatement
   }
 }
 
-function planSummary(plan: { Plan: PlanNode; 'Execution Time': number }): string {
+function planSummary(plan: { 'Plan': PlanNode; 'Execution Time': number }): string {
   const root = plan.Plan;
   return (
     `${plan['Execution Time'].toFixed(2)} ms, buffers shared hit ${fmt(root['Shared Hit Blocks'])} read ${fmt(root['Shared Read Blocks'])}; ` +
@@ -685,7 +716,8 @@ async function checkAgents(client: pg.Client, shop: Shop, body: any, target: Tar
   }
   for (const e of rows as any[]) {
     const hasFigures = e.handled > 0 || e.fr > 0 || e.ratings > 0;
-    if (!seen.has(e.id) && (e.active || hasFigures)) problems.push(`${target.key}: ${e.active ? 'active' : 'deactivated'} ${e.role} ${e.display_name} (handled ${e.handled}) not listed`);
+    if (!seen.has(e.id) && (e.active || hasFigures))
+      problems.push(`${target.key}: ${e.active ? 'active' : 'deactivated'} ${e.role} ${e.display_name} (handled ${e.handled}) not listed`);
   }
   const names = listed.map((a) => `${a.displayName}\u0000${a.agentId}`);
   if (names.some((n, i) => i > 0 && names[i - 1] > n)) problems.push(`${target.key}: agents not sorted by displayName, agentId`);
@@ -697,7 +729,8 @@ async function checkTimeseries(client: pg.Client, shop: Shop, body: any, target:
   const points = (body.points ?? []) as Array<{ date: string; value: number | null; n: number }>;
   const days = Math.round((Date.parse(`${target.to}T00:00:00Z`) - Date.parse(`${target.from}T00:00:00Z`)) / DAY) + 1;
   if (points.length !== days) problems.push(`${target.key}: ${points.length} points, expected ${days}`);
-  if (points[0]?.date !== target.from || points[points.length - 1]?.date !== target.to) problems.push(`${target.key}: points from ${points[0]?.date} to ${points[points.length - 1]?.date}`);
+  if (points[0]?.date !== target.from || points[points.length - 1]?.date !== target.to)
+    problems.push(`${target.key}: points from ${points[0]?.date} to ${points[points.length - 1]?.date}`);
   if (TIMESERIES_METRIC === 'firstResponseMedian' || TIMESERIES_METRIC === 'opened') {
     const kind = TIMESERIES_METRIC === 'opened' ? 'opened' : 'first_response';
     const { rows } = await client.query(

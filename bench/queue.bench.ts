@@ -465,7 +465,10 @@ async function walkQueue(client: HttpClient, me: SeededAgent, starts: Array<{ cu
             problems.push(`HTTP ${res.status} ${res.body.slice(0, 300)}`);
             break;
           }
-          const body = JSON.parse(res.body) as { items: Array<{ caseId: string; assigneeId: string | null; amount: number; deadline: { dueAt: string } | null }>; nextCursor: string | null };
+          const body = JSON.parse(res.body) as {
+            items: Array<{ caseId: string; assigneeId: string | null; amount: number; deadline: { dueAt: string } | null }>;
+            nextCursor: string | null;
+          };
           for (const item of body.items) {
             const key = { due: item.deadline?.dueAt ?? 'infinity', amount: item.amount, id: item.caseId };
             if (item.assigneeId !== null && item.assigneeId !== me.id) problems.push(`case ${item.caseId} of another agent listed`);
@@ -505,9 +508,14 @@ async function explainPages(url: string, pageSql: RecordedSession['statements'])
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows: size } = await client.query(`SELECT pg_relation_size('cases') / current_setting('block_size')::int AS pages, (SELECT count(*) FROM cases) AS cases`);
+    const { rows: size } = await client.query(
+      `SELECT pg_relation_size('cases') / current_setting('block_size')::int AS pages, (SELECT count(*) FROM cases) AS cases`,
+    );
     const out: Array<{ label: string; key: string; summary: string; json: Record<string, unknown> }> = [];
-    for (const [label, key, statement] of [['first page', 'firstPage', first], ['deepest page', 'deepestPage', deeper]] as const) {
+    for (const [label, key, statement] of [
+      ['first page', 'firstPage', first],
+      ['deepest page', 'deepestPage', deeper],
+    ] as const) {
       if (!statement) continue;
       await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.text}`, statement.values); // warm, as in the runs
       const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.text}`, statement.values);
@@ -516,7 +524,14 @@ async function explainPages(url: string, pageSql: RecordedSession['statements'])
         label,
         key,
         summary: `${planSummary(plan)}; the cases table has ${fmt(Number(size[0].pages))} pages`,
-        json: { topNode: plan.Plan['Node Type'], executionMs: plan['Execution Time'], sharedHit: plan.Plan['Shared Hit Blocks'], sharedRead: plan.Plan['Shared Read Blocks'], scans: scansOf(plan.Plan), casesPages: Number(size[0].pages) },
+        json: {
+          topNode: plan.Plan['Node Type'],
+          executionMs: plan['Execution Time'],
+          sharedHit: plan.Plan['Shared Hit Blocks'],
+          sharedRead: plan.Plan['Shared Read Blocks'],
+          scans: scansOf(plan.Plan),
+          casesPages: Number(size[0].pages),
+        },
       });
     }
     return out;
@@ -525,7 +540,7 @@ async function explainPages(url: string, pageSql: RecordedSession['statements'])
   }
 }
 
-function planSummary(plan: { Plan: PlanNode; 'Execution Time': number }): string {
+function planSummary(plan: { 'Plan': PlanNode; 'Execution Time': number }): string {
   const root = plan.Plan;
   const scans = scansOf(root);
   const seq = scans.some((s) => s.startsWith('Seq Scan'));

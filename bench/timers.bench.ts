@@ -50,7 +50,14 @@ async function main(): Promise<void> {
 
       const rate = (fired / ms) * 1000;
       const floorRate = (COUNT / floorMs) * 1000;
-      results.push({ workers, timers: fired, seconds: +(ms / 1000).toFixed(2), timersPerSecond: Math.round(rate), floorPerSecond: Math.round(floorRate), ratio: +(rate / floorRate).toFixed(2) });
+      results.push({
+        workers,
+        timers: fired,
+        seconds: +(ms / 1000).toFixed(2),
+        timersPerSecond: Math.round(rate),
+        floorPerSecond: Math.round(floorRate),
+        ratio: +(rate / floorRate).toFixed(2),
+      });
       console.log(
         `workers=${workers}  fired ${fired.toLocaleString('en-US')} in ${(ms / 1000).toFixed(2)} s = ${formatRate(fired, ms)}` +
           `  | same SQL replayed by raw pg (${sessions.length} connections): ${formatRate(COUNT, floorMs)}  | ratio ${(rate / floorRate).toFixed(2)}`,
@@ -88,10 +95,7 @@ function pinClaim(statement: { text: string; values?: unknown[] }, rows: unknown
   if (!statement.text.includes('SKIP LOCKED') || !statement.text.includes('claimed_timer')) return undefined;
   const claimed = rows as Array<{ claimed_timer: { case_id: string; timer_id: string } }>;
   return {
-    text: statement.text.replace(
-      'WHERE t.due_at <= $1',
-      'WHERE t.due_at <= $1 AND (t.case_id, t.timer_id) IN (SELECT * FROM unnest($3::uuid[], $4::text[]))',
-    ),
+    text: statement.text.replace('WHERE t.due_at <= $1', 'WHERE t.due_at <= $1 AND (t.case_id, t.timer_id) IN (SELECT * FROM unnest($3::uuid[], $4::text[]))'),
     values: [...(statement.values ?? []), claimed.map((r) => r.claimed_timer.case_id), claimed.map((r) => r.claimed_timer.timer_id)],
   };
 }

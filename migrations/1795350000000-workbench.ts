@@ -27,7 +27,9 @@ export class Workbench1795350000000 implements MigrationInterface {
       ) n
       WHERE c.id = n.case_id`);
     // Unassigned cases in queue order (what a claim takes), and each agent's own cases in the same order.
-    await q.query(`CREATE INDEX cases_unassigned_queue_idx ON cases (shop_id, due_at, (-requested_amount), id) WHERE archived_at IS NULL AND assignee_id IS NULL`);
+    await q.query(
+      `CREATE INDEX cases_unassigned_queue_idx ON cases (shop_id, due_at, (-requested_amount), id) WHERE archived_at IS NULL AND assignee_id IS NULL`,
+    );
     await q.query(`CREATE INDEX cases_assignee_queue_idx ON cases (shop_id, assignee_id, due_at, (-requested_amount), id) WHERE archived_at IS NULL`);
     await q.query(`DROP INDEX cases_assignee_idx`);
 

@@ -13,7 +13,13 @@ import { TimerRetries1795410000000 } from './1795410000000-timer-retries.js';
 
 /** Every migration, oldest first; migrations are written by hand, one file per change, and listed here. */
 export const migrations = [
-  Foundation1795300000000, CaseEngine1795310000000, IdempotencyKeys1795320000000, Integration1795330000000, EvidenceAudit1795340000000, Workbench1795350000000, Metrics1795360000000,
+  Foundation1795300000000,
+  CaseEngine1795310000000,
+  IdempotencyKeys1795320000000,
+  Integration1795330000000,
+  EvidenceAudit1795340000000,
+  Workbench1795350000000,
+  Metrics1795360000000,
   WebhookSafety1795370000000,
   EvidenceUploads1795380000000,
   CaseSearch1795390000000,

@@ -78,9 +78,7 @@ export class AppModule {
             if (env.MIGRATIONS_RUN) {
               const applied = await runMigrationsUnderLock(dataSource);
               log.info(
-                applied.length > 0
-                  ? `migrations applied: ${applied.join(', ')}`
-                  : `migrations: none pending (${dataSource.migrations.length} already applied)`,
+                applied.length > 0 ? `migrations applied: ${applied.join(', ')}` : `migrations: none pending (${dataSource.migrations.length} already applied)`,
               );
             } else {
               log.info('migrations: not run (MIGRATIONS_RUN=false)');

@@ -75,13 +75,28 @@ describe('audit: chain verification, dossier, export and access log', () => {
     if (res.status !== 200) throw new Error(`timeline: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
-  const verify = (token: string, caseId?: string) => t.http.get('/v1/audit/verify').query(caseId ? { caseId } : {}).set(bearer(token));
+  const verify = (token: string, caseId?: string) =>
+    t.http
+      .get('/v1/audit/verify')
+      .query(caseId ? { caseId } : {})
+      .set(bearer(token));
   async function uploaded(caseId: string, token: string, bytes: Buffer, filename: string, fields: Record<string, string>) {
     let req = t.http.post(`/v1/cases/${caseId}/evidence`).set(bearer(token));
     for (const [name, value] of Object.entries(fields)) req = req.field(name, value);
     const res = await req.attach('file', bytes, { filename, contentType: 'application/octet-stream' });
     if (res.status !== 201) throw new Error(`upload ${filename}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body as { id: string; sha256: string; size: number; contentType: string; party: string; kind: string; note: string | null; filename: string; uploadedAt: string; submitted: boolean };
+    return res.body as {
+      id: string;
+      sha256: string;
+      size: number;
+      contentType: string;
+      party: string;
+      kind: string;
+      note: string | null;
+      filename: string;
+      uploadedAt: string;
+      submitted: boolean;
+    };
   }
 
   /** Runs SQL as the database owner, with the append-only trigger switched off around it. */
@@ -178,9 +193,18 @@ describe('audit: chain verification, dossier, export and access log', () => {
 
       const shopWide = await verify(x.auditor.token);
       expect(shopWide.status).toBe(200);
-      expect(shopWide.body).toMatchObject({ scope: 'shop', valid: false, firstBroken: { caseId: tampered.id, seq: 2, reason: 'hash does not match the content' } });
+      expect(shopWide.body).toMatchObject({
+        scope: 'shop',
+        valid: false,
+        firstBroken: { caseId: tampered.id, seq: 2, reason: 'hash does not match the content' },
+      });
       const caseScoped = await verify(x.supervisor.token, tampered.id);
-      expect(caseScoped.body).toMatchObject({ scope: 'case', caseId: tampered.id, valid: false, firstBroken: { caseId: tampered.id, seq: 2, reason: 'hash does not match the content' } });
+      expect(caseScoped.body).toMatchObject({
+        scope: 'case',
+        caseId: tampered.id,
+        valid: false,
+        firstBroken: { caseId: tampered.id, seq: 2, reason: 'hash does not match the content' },
+      });
       expect((await verify(x.supervisor.token, intact.id)).body).toMatchObject({
         scope: 'case',
         caseId: intact.id,
@@ -239,7 +263,13 @@ describe('audit: chain verification, dossier, export and access log', () => {
           await client.query('ALTER TABLE case_events DISABLE TRIGGER case_events_append_only');
           try {
             for (const [rowSeq, payload, prevHash, hash] of updates) {
-              await client.query(`UPDATE case_events SET payload = $3::jsonb, prev_hash = $4, hash = $5 WHERE case_id = $1 AND seq = $2`, [caseId, rowSeq, JSON.stringify(payload), prevHash, hash]);
+              await client.query(`UPDATE case_events SET payload = $3::jsonb, prev_hash = $4, hash = $5 WHERE case_id = $1 AND seq = $2`, [
+                caseId,
+                rowSeq,
+                JSON.stringify(payload),
+                prevHash,
+                hash,
+              ]);
             }
           } finally {
             await client.query('ALTER TABLE case_events ENABLE TRIGGER case_events_append_only');
@@ -277,7 +307,11 @@ describe('audit: chain verification, dossier, export and access log', () => {
       const res = await verify(z.auditor.token, truncated.id);
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ scope: 'case', valid: false, firstBroken: { caseId: truncated.id, reason: CHAIN_HEAD_REASON } });
-      expect((await verify(z.supervisor.token)).body).toMatchObject({ scope: 'shop', valid: false, firstBroken: { caseId: truncated.id, reason: CHAIN_HEAD_REASON } });
+      expect((await verify(z.supervisor.token)).body).toMatchObject({
+        scope: 'shop',
+        valid: false,
+        firstBroken: { caseId: truncated.id, reason: CHAIN_HEAD_REASON },
+      });
     });
   });
 
@@ -291,7 +325,8 @@ describe('audit: chain verification, dossier, export and access log', () => {
 
     const dossier = (token: string, query: Record<string, string> = {}) =>
       t.http.get(`/v1/cases/${caseId}/dossier`).query(query).set(bearer(token)).buffer(true).parse(binaryParser);
-    const dossierProblem = (token: string, query: Record<string, string> = {}, id = caseId) => t.http.get(`/v1/cases/${id}/dossier`).query(query).set(bearer(token));
+    const dossierProblem = (token: string, query: Record<string, string> = {}, id = caseId) =>
+      t.http.get(`/v1/cases/${id}/dossier`).query(query).set(bearer(token));
 
     beforeAll(async () => {
       d = await team();
@@ -351,7 +386,9 @@ describe('audit: chain verification, dossier, export and access log', () => {
         expect(entries.has(file.path)).toBe(true);
         expect(sha256(entries.get(file.path)!)).toBe(file.sha256);
       }
-      expect([...entries.keys()].sort()).toEqual(['manifest.json', 'timeline.csv', 'timeline.json', ...manifest.evidence.map((e: { path: string }) => e.path)].sort());
+      expect([...entries.keys()].sort()).toEqual(
+        ['manifest.json', 'timeline.csv', 'timeline.json', ...manifest.evidence.map((e: { path: string }) => e.path)].sort(),
+      );
 
       // The timeline is the case's, and its hash chain can be recomputed from the manifest alone.
       const events = await timeline(caseId, d.key);
@@ -421,7 +458,9 @@ describe('audit: chain verification, dossier, export and access log', () => {
       const log = await t.http.get('/v1/audit/access-log').set(bearer(d.auditor.token));
       expect(log.status).toBe(200);
       expect(log.body).toMatchObject({ items: expect.any(Array), nextCursor: null });
-      const dossiers = (log.body.items as Array<{ action: string; personalData: boolean; actor: { kind: string; id: string }; at: string }>).filter((i) => i.action === 'case.dossier');
+      const dossiers = (log.body.items as Array<{ action: string; personalData: boolean; actor: { kind: string; id: string }; at: string }>).filter(
+        (i) => i.action === 'case.dossier',
+      );
       // Newest first: the supervisor's (masked), the auditor's (included), then the agent's from the previous test.
       expect(dossiers.map((i) => [i.actor, i.personalData])).toEqual([
         [{ kind: 'agent', id: d.supervisor.id }, false],
@@ -477,7 +516,9 @@ describe('audit: chain verification, dossier, export and access log', () => {
           if (at >= rangeFrom.getTime() && at < rangeTo.getTime()) rows.push({ c, event });
         }
       }
-      return rows.sort((a, b) => Date.parse(a.event.at) - Date.parse(b.event.at) || (a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0) || a.event.seq - b.event.seq);
+      return rows.sort(
+        (a, b) => Date.parse(a.event.at) - Date.parse(b.event.at) || (a.c.id < b.c.id ? -1 : a.c.id > b.c.id ? 1 : 0) || a.event.seq - b.event.seq,
+      );
     }
 
     beforeAll(async () => {
@@ -568,7 +609,10 @@ describe('audit: chain verification, dossier, export and access log', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
       expect(res.headers['x-export-rows']).toBe(String(expected.length));
-      const lines = (res.body as Buffer).toString('utf8').split('\n').filter((line) => line.trim() !== '');
+      const lines = (res.body as Buffer)
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '');
       expect(lines).toHaveLength(expected.length);
       const rows = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
       for (const [index, { c, event }] of expected.entries()) {
@@ -608,13 +652,12 @@ describe('audit: chain verification, dossier, export and access log', () => {
         expect({ phone: rows[index].buyerPhone, address: rows[index].buyerAddress }).toEqual({ phone: c.buyer.phone, address: c.buyer.address });
       }
 
-
       const log = await t.http.get('/v1/audit/access-log').set(bearer(e.auditor.token));
       expect(log.status).toBe(200);
       expect(log.body).toMatchObject({ items: expect.any(Array), nextCursor: null });
-      const exports = (log.body.items as Array<{ id: string; action: string; personalData: boolean; actor: { kind: string; id: string }; at: string; params: unknown }>).filter(
-        (i) => i.action === 'audit.export',
-      );
+      const exports = (
+        log.body.items as Array<{ id: string; action: string; personalData: boolean; actor: { kind: string; id: string }; at: string; params: unknown }>
+      ).filter((i) => i.action === 'audit.export');
       // Newest first: this one, then the NDJSON and CSV exports of the previous tests.
       expect(exports.map((i) => [i.actor, i.personalData])).toEqual([
         [{ kind: 'agent', id: e.auditor.id }, true],
@@ -627,7 +670,11 @@ describe('audit: chain verification, dossier, export and access log', () => {
       // Nothing of this shop shows in the other shop's log.
       expect((await t.http.get('/v1/audit/access-log').set(bearer(f.supervisor.token))).body.items).toEqual([]);
       // Supervisors export, but never unmasked.
-      expectProblem(await exportAs(e.supervisor.token, { from: from.toISOString(), to: to.toISOString(), includePersonalData: 'true' }), 403, 'PERSONAL_DATA_AUDITORS_ONLY');
+      expectProblem(
+        await exportAs(e.supervisor.token, { from: from.toISOString(), to: to.toISOString(), includePersonalData: 'true' }),
+        403,
+        'PERSONAL_DATA_AUDITORS_ONLY',
+      );
     });
 
     it('should page the access log newest first with nextCursor and hasMore', async () => {
@@ -694,7 +741,8 @@ describe('audit: chain verification, dossier, export and access log', () => {
       }
       const end = t.clock.now();
       const expected: Array<{ caseId: string; seq: number; at: number; hash: string }> = [];
-      for (const id of opened) for (const event of await timeline(id, g.key)) expected.push({ caseId: id, seq: event.seq, at: Date.parse(event.at), hash: event.hash });
+      for (const id of opened)
+        for (const event of await timeline(id, g.key)) expected.push({ caseId: id, seq: event.seq, at: Date.parse(event.at), hash: event.hash });
       expected.sort((a, b) => a.at - b.at || (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0) || a.seq - b.seq);
       expect(expected.length).toBeGreaterThan(2 * EXPORT_BATCH_ROWS);
 
@@ -706,7 +754,10 @@ describe('audit: chain verification, dossier, export and access log', () => {
 
       const ndjson = await exportBytes(g.supervisor.token, { from: start.toISOString(), to: end.toISOString(), format: 'ndjson' });
       expect(ndjson.headers['x-export-rows']).toBe(String(expected.length));
-      const lines = (ndjson.body as Buffer).toString('utf8').split('\n').filter((line) => line.trim() !== '');
+      const lines = (ndjson.body as Buffer)
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '');
       expect(lines.map((line) => JSON.parse(line)).map((r) => ({ caseId: r.caseId, seq: r.seq, at: Date.parse(r.at), hash: r.hash }))).toEqual(expected);
 
       // Events written while an export runs: X-Export-Rows and the rows come from the same snapshot.

@@ -52,12 +52,7 @@ describe('bad input is a client error, never a 500', () => {
       ['PATCH /v1/shops/:id', 'patch', (): string => `/v1/shops/${shop.id}`, (): Record<string, string> => bearer(t.adminToken)],
     ] as const)('should answer %s with 400 BODY_TOO_DEEP', async (_name, method, path, headers) => {
       for (const body of [nested(5000), nestedArrays(3000)]) {
-        const res = await unchanged(() =>
-          t.http[method](path())
-            .set(headers())
-            .set('content-type', 'application/json')
-            .send(body),
-        );
+        const res = await unchanged(() => t.http[method](path()).set(headers()).set('content-type', 'application/json').send(body));
         expectProblem(res, 400, 'BODY_TOO_DEEP');
       }
     });
@@ -101,7 +96,11 @@ describe('bad input is a client error, never a 500', () => {
 
     it('should refuse them in order updates, queries and exports', async () => {
       const opened = await openCase(t, key);
-      const order = await t.http.patch(`/v1/orders/${opened.orderId}`).set(bearer(key)).set('Idempotency-Key', randomUUID()).send({ shippedAt: '0000-01-01T00:00:00Z' });
+      const order = await t.http
+        .patch(`/v1/orders/${opened.orderId}`)
+        .set(bearer(key))
+        .set('Idempotency-Key', randomUUID())
+        .send({ shippedAt: '0000-01-01T00:00:00Z' });
       expectProblem(order, 400, 'VALIDATION_FAILED');
       const list = await t.http.get('/v1/cases').query({ dueBefore: '9999-12-31T23:59:59+23:59' }).set(bearer(supervisor.token));
       expectProblem(list, 400, 'VALIDATION_FAILED');
@@ -150,7 +149,10 @@ describe('bad input is a client error, never a 500', () => {
       ['a change feed cursor of 19 nines', '/v1/changes', `9999999999999999999.${randomUUID()}.1`],
       ['a change feed cursor with a seq past integer', '/v1/changes', `1.${randomUUID()}.9999999999`],
     ])('should refuse %s with INVALID_CURSOR', async (_name, path, cursor) => {
-      const res = await t.http.get(path).query({ cursor: b64(cursor) }).set(bearer(supervisor.token));
+      const res = await t.http
+        .get(path)
+        .query({ cursor: b64(cursor) })
+        .set(bearer(supervisor.token));
       expectProblem(res, 400, 'INVALID_CURSOR');
     });
 
@@ -184,7 +186,11 @@ describe('bad input is a client error, never a 500', () => {
     it('should refuse it in an agent note too', async () => {
       const opened = await openCase(t, key);
       const res = await unchanged(() =>
-        t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(supervisor.token)).set('content-type', 'application/json').send('{"type":"CONTACT_BUYER","note":"\\ud800 您好"}'),
+        t.http
+          .post(`/v1/cases/${opened.id}/events`)
+          .set(bearer(supervisor.token))
+          .set('content-type', 'application/json')
+          .send('{"type":"CONTACT_BUYER","note":"\\ud800 您好"}'),
       );
       expectProblem(res, 400, 'VALIDATION_FAILED');
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'note' })]);

@@ -136,11 +136,13 @@ describe('case lifecycle over HTTP', () => {
   it('should refuse a return for an unshipped order and for refund-only goods with specific codes', async () => {
     const unshipped = await intake(t, key).send(caseBody(t, { type: 'return', order: { status: 'unshipped', shippedAt: undefined } }));
     expectProblem(unshipped, 422, 'ORDER_NOT_SHIPPED');
-    const fresh = await intake(t, key)
-      .send(caseBody(t, { type: 'exchange', order: { items: [{ sku: 'APPLE-5KG', title: '烟台红富士 5kg', quantity: 1, unitPrice: 29900, goodsKind: 'fruit' }] } }));
+    const fresh = await intake(t, key).send(
+      caseBody(t, { type: 'exchange', order: { items: [{ sku: 'APPLE-5KG', title: '烟台红富士 5kg', quantity: 1, unitPrice: 29900, goodsKind: 'fruit' }] } }),
+    );
     expectProblem(fresh, 422, 'SPECIAL_GOODS_REFUND_ONLY');
-    const refundOnly = await intake(t, key)
-      .send(caseBody(t, { type: 'refund', order: { items: [{ sku: 'APPLE-5KG', title: '烟台红富士 5kg', quantity: 1, unitPrice: 29900, goodsKind: 'fruit' }] } }));
+    const refundOnly = await intake(t, key).send(
+      caseBody(t, { type: 'refund', order: { items: [{ sku: 'APPLE-5KG', title: '烟台红富士 5kg', quantity: 1, unitPrice: 29900, goodsKind: 'fruit' }] } }),
+    );
     expect(refundOnly.status).toBe(201);
   });
 
@@ -151,8 +153,14 @@ describe('case lifecycle over HTTP', () => {
   });
 
   it('should name every invalid intake field', async () => {
-    const res = await intake(t, key)
-      .send({ type: 'refund', reasonCode: 'x', requestedAmount: -1, requestedAt: 'yesterday', buyer: {}, order: { orderId: 'o', status: 'lost', paidTotal: 1.5, items: [] } });
+    const res = await intake(t, key).send({
+      type: 'refund',
+      reasonCode: 'x',
+      requestedAmount: -1,
+      requestedAt: 'yesterday',
+      buyer: {},
+      order: { orderId: 'o', status: 'lost', paidTotal: 1.5, items: [] },
+    });
     expectProblem(res, 400, 'VALIDATION_FAILED');
     const fields = new Set((res.body.errors as Array<{ field: string }>).map((e) => e.field));
     expect(fields).toEqual(new Set(['reasonCode', 'requestedAmount', 'requestedAt', 'buyer.id', 'order.status', 'order.paidTotal', 'order.items']));
@@ -173,12 +181,24 @@ describe('case lifecycle over HTTP', () => {
     expect(notAllowed.body.allowedEvents).toEqual(['CONTACT_BUYER', 'PROPOSE', 'BUYER_WITHDRAW', 'PLATFORM_INTERVENED']);
     expect(notAllowed.body.state).toBe('open.contact');
 
-    const fresh = await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(agent.token)).set('If-Match', `"${opened.version}"`).send({ type: 'CONTACT_BUYER', note: 'a' });
+    const fresh = await t.http
+      .post(`/v1/cases/${opened.id}/events`)
+      .set(bearer(agent.token))
+      .set('If-Match', `"${opened.version}"`)
+      .send({ type: 'CONTACT_BUYER', note: 'a' });
     expect(fresh.status).toBe(200);
-    const stale = await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(agent.token)).set('If-Match', `"${opened.version}"`).send({ type: 'VERIFY', verifiedReasonCode: 'quality_problem', findings: 'b' });
+    const stale = await t.http
+      .post(`/v1/cases/${opened.id}/events`)
+      .set(bearer(agent.token))
+      .set('If-Match', `"${opened.version}"`)
+      .send({ type: 'VERIFY', verifiedReasonCode: 'quality_problem', findings: 'b' });
     expectProblem(stale, 412, 'VERSION_MISMATCH');
     expect(stale.body.currentVersion).toBe(opened.version + 1);
-    expectProblem(await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(agent.token)).set('If-Match', 'banana').send({ type: 'APOLOGISE', note: 'c' }), 400, 'INVALID_IF_MATCH');
+    expectProblem(
+      await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(agent.token)).set('If-Match', 'banana').send({ type: 'APOLOGISE', note: 'c' }),
+      400,
+      'INVALID_IF_MATCH',
+    );
   });
 
   it('should validate event payloads by type', async () => {
@@ -193,7 +213,11 @@ describe('case lifecycle over HTTP', () => {
 
   it('should let agents record playbook steps and only the order system report buyer and money events', async () => {
     const opened = await openCase(t, key);
-    expectProblem(await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(key)).send({ type: 'CONTACT_BUYER', note: 'x' }), 403, 'EVENT_SOURCE_FORBIDDEN');
+    expectProblem(
+      await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(key)).send({ type: 'CONTACT_BUYER', note: 'x' }),
+      403,
+      'EVENT_SOURCE_FORBIDDEN',
+    );
     expectProblem(await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(agent.token)).send({ type: 'BUYER_WITHDRAW' }), 403, 'EVENT_SOURCE_FORBIDDEN');
     const auditor = await createAgent(t, shop, 'auditor');
     expectProblem(await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(auditor.token)).send({ type: 'CONTACT_BUYER', note: 'x' }), 403, 'FORBIDDEN');
@@ -203,10 +227,22 @@ describe('case lifecycle over HTTP', () => {
   it('should require a note to recode a quality reason to non-quality, and mark the recode', async () => {
     const opened = await openCase(t, key);
     await send(t, agent.token, opened.id, { type: 'CONTACT_BUYER', note: '已联系' });
-    const withoutNote = await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(agent.token)).send({ type: 'VERIFY', verifiedReasonCode: 'no_reason_7_days', findings: '买家承认不想要了' });
+    const withoutNote = await t.http
+      .post(`/v1/cases/${opened.id}/events`)
+      .set(bearer(agent.token))
+      .send({ type: 'VERIFY', verifiedReasonCode: 'no_reason_7_days', findings: '买家承认不想要了' });
     expectProblem(withoutNote, 422, 'RECODE_NOTE_REQUIRED');
-    const recoded = await send(t, agent.token, opened.id, { type: 'VERIFY', verifiedReasonCode: 'no_reason_7_days', findings: '买家承认不想要了', note: '聊天记录为证' });
-    expect(recoded.reasons).toMatchObject({ claimed: { category: 'quality' }, verified: { code: 'no_reason_7_days', category: 'non_quality' }, recodedToNonQuality: true });
+    const recoded = await send(t, agent.token, opened.id, {
+      type: 'VERIFY',
+      verifiedReasonCode: 'no_reason_7_days',
+      findings: '买家承认不想要了',
+      note: '聊天记录为证',
+    });
+    expect(recoded.reasons).toMatchObject({
+      claimed: { category: 'quality' },
+      verified: { code: 'no_reason_7_days', category: 'non_quality' },
+      recodedToNonQuality: true,
+    });
   });
 
   it('should never show a case of one shop to another shop', async () => {
@@ -216,7 +252,11 @@ describe('case lifecycle over HTTP', () => {
     const otherAgent = await createAgent(t, other, 'supervisor');
     expectProblem(await t.http.get(`/v1/cases/${opened.id}`).set(bearer(otherKey)), 404, 'CASE_NOT_FOUND');
     expectProblem(await t.http.get(`/v1/cases/${opened.id}/events`).set(bearer(otherAgent.token)), 404, 'CASE_NOT_FOUND');
-    expectProblem(await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(otherAgent.token)).send({ type: 'CONTACT_BUYER', note: 'x' }), 404, 'CASE_NOT_FOUND');
+    expectProblem(
+      await t.http.post(`/v1/cases/${opened.id}/events`).set(bearer(otherAgent.token)).send({ type: 'CONTACT_BUYER', note: 'x' }),
+      404,
+      'CASE_NOT_FOUND',
+    );
     const list = await t.http.get('/v1/cases').set(bearer(otherKey));
     expect(list.body.items).toEqual([]);
   });
@@ -255,7 +295,13 @@ describe('case lifecycle over HTTP', () => {
     await send(t, agent.token, opened.id, { type: 'PROPOSE', resolution: 'full_refund', note: '退款' });
     const timeline = (await t.http.get(`/v1/cases/${opened.id}/events`).set(bearer(agent.token))).body;
     expect(timeline.map((e: { type: string }) => e.type)).toEqual(['CASE_OPENED', 'CONTACT_BUYER', 'PROPOSE']);
-    expect(timeline[1]).toMatchObject({ seq: 2, actor: { kind: 'agent', id: agent.id }, fromState: 'open.contact', toState: 'open.verify', payload: { note: '已联系' } });
+    expect(timeline[1]).toMatchObject({
+      seq: 2,
+      actor: { kind: 'agent', id: agent.id },
+      fromState: 'open.contact',
+      toState: 'open.verify',
+      payload: { note: '已联系' },
+    });
     expect(timeline[0].actor).toMatchObject({ kind: 'integration' });
     for (let i = 1; i < timeline.length; i++) expect(timeline[i].prevHash).toBe(timeline[i - 1].hash);
 
@@ -277,7 +323,9 @@ describe('case lifecycle over HTTP', () => {
   it('should describe the machine and the reason taxonomy', async () => {
     const machine = await t.http.get('/v1/machine').set(bearer(agent.token));
     expect(machine.status).toBe(200);
-    expect(machine.body.states.map((s: { path: string }) => s.path)).toEqual(expect.arrayContaining(['open.contact', 'awaitingBuyer', 'followUp.refunding', 'dispute.evidence', 'archived']));
+    expect(machine.body.states.map((s: { path: string }) => s.path)).toEqual(
+      expect.arrayContaining(['open.contact', 'awaitingBuyer', 'followUp.refunding', 'dispute.evidence', 'archived']),
+    );
     const mermaid = await t.http.get('/v1/machine/mermaid').set(bearer(agent.token));
     expect(mermaid.text).toMatch(/^stateDiagram-v2/);
     const openapi = await t.http.get('/docs/json');

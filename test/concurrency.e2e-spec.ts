@@ -90,7 +90,11 @@ describe('concurrency', () => {
     expect(refused.every((r) => r.status === 409 && r.body.code === 'REFUNDABLE_AMOUNT_EXCEEDED')).toBe(true);
 
     const [row] = await t.app.get(DataSource).query(`SELECT paid_total, reserved_total, refunded_total FROM orders WHERE external_order_id = $1`, [orderId]);
-    expect({ paid: Number(row.paid_total), reserved: Number(row.reserved_total), refunded: Number(row.refunded_total) }).toEqual({ paid: 10_000, reserved: 10_000, refunded: 0 });
+    expect({ paid: Number(row.paid_total), reserved: Number(row.reserved_total), refunded: Number(row.refunded_total) }).toEqual({
+      paid: 10_000,
+      reserved: 10_000,
+      refunded: 0,
+    });
   }, 60_000);
 
   it('should keep refunded + reserved within paid for any mix of concurrent approvals, refunds and withdrawals', async () => {
@@ -98,7 +102,10 @@ describe('concurrency', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1_000, max: 20_000 }),
-        fc.array(fc.record({ amount: fc.integer({ min: 1, max: 6_000 }), then: fc.constantFrom('refund', 'withdraw', 'nothing') }), { minLength: 2, maxLength: 12 }),
+        fc.array(fc.record({ amount: fc.integer({ min: 1, max: 6_000 }), then: fc.constantFrom('refund', 'withdraw', 'nothing') }), {
+          minLength: 2,
+          maxLength: 12,
+        }),
         async (paidTotal, plans) => {
           const orderId = `PROP-${randomBytes(6).toString('hex')}`;
           const opened = [];
@@ -109,13 +116,23 @@ describe('concurrency', () => {
           }
           await Promise.all(
             opened.map(async ({ id, plan }) => {
-              const proposed = await t.http.post(`/v1/cases/${id}/events`).set(bearer(agent.token)).send({ type: 'PROPOSE', resolution: 'full_refund', note: 'ok' });
+              const proposed = await t.http
+                .post(`/v1/cases/${id}/events`)
+                .set(bearer(agent.token))
+                .send({ type: 'PROPOSE', resolution: 'full_refund', note: 'ok' });
               if (proposed.status !== 200) return;
-              if (plan.then === 'refund') await t.http.post(`/v1/cases/${id}/events`).set(bearer(key)).send({ type: 'REFUND_EXECUTED', amount: plan.amount, refundId: `RF-${id}` });
+              if (plan.then === 'refund')
+                await t.http
+                  .post(`/v1/cases/${id}/events`)
+                  .set(bearer(key))
+                  .send({ type: 'REFUND_EXECUTED', amount: plan.amount, refundId: `RF-${id}` });
               if (plan.then === 'withdraw') await t.http.post(`/v1/cases/${id}/events`).set(bearer(key)).send({ type: 'BUYER_WITHDRAW' });
             }),
           );
-          const [order] = await db.query(`SELECT id, paid_total, reserved_total, refunded_total FROM orders WHERE shop_id = $1 AND external_order_id = $2`, [shop.id, orderId]);
+          const [order] = await db.query(`SELECT id, paid_total, reserved_total, refunded_total FROM orders WHERE shop_id = $1 AND external_order_id = $2`, [
+            shop.id,
+            orderId,
+          ]);
           if (!order) {
             // Every request asked for more than was paid: each intake was refused and rolled back whole.
             expect(opened).toEqual([]);
@@ -126,7 +143,10 @@ describe('concurrency', () => {
             [order.id],
           );
           expect(Number(order.reserved_total) + Number(order.refunded_total)).toBeLessThanOrEqual(Number(order.paid_total));
-          expect({ reserved: Number(order.reserved_total), refunded: Number(order.refunded_total) }).toEqual({ reserved: Number(sums.reserved), refunded: Number(sums.refunded) });
+          expect({ reserved: Number(order.reserved_total), refunded: Number(order.refunded_total) }).toEqual({
+            reserved: Number(sums.reserved),
+            refunded: Number(sums.refunded),
+          });
         },
       ),
       { numRuns: 8 },

@@ -183,7 +183,13 @@ describe('console API: bootstrap, queue counts, case search', () => {
       const otherKey = (await createApiKey(t, other.id)).key;
 
       // The 48 h merchant window runs from requestedAt; the lead is 6 h. In 5 h the first ones are overdue.
-      const open = async (name: string, type: 'refund' | 'return' | 'exchange' | 'complaint', requestedHoursAgo: number, requestedAmount: number, assignee?: AgentFixture) => {
+      const open = async (
+        name: string,
+        type: 'refund' | 'return' | 'exchange' | 'complaint',
+        requestedHoursAgo: number,
+        requestedAmount: number,
+        assignee?: AgentFixture,
+      ) => {
         const opened = await openCase(t, key, { type, requestedAt: hoursAgo(requestedHoursAgo), requestedAmount });
         ids[name] = opened.id;
         if (assignee) await assign(supervisor, opened.id, assignee.id);
@@ -212,7 +218,10 @@ describe('console API: bootstrap, queue counts, case search', () => {
       const items: Array<{ sla: string }> = [];
       let cursor: string | undefined;
       do {
-        const res = await t.http.get('/v1/queue').query({ assignee, limit: 100, ...(cursor ? { cursor } : {}) }).set(bearer(who.token));
+        const res = await t.http
+          .get('/v1/queue')
+          .query({ assignee, limit: 100, ...(cursor ? { cursor } : {}) })
+          .set(bearer(who.token));
         items.push(...res.body.items);
         cursor = res.body.nextCursor ?? undefined;
       } while (cursor);
@@ -225,7 +234,14 @@ describe('console API: bootstrap, queue counts, case search', () => {
       expect(now).toEqual({
         mine: { overdue: 0, dueSoon: 1, ok: 3, total: 4 },
         unassigned: { overdue: 0, dueSoon: 2, ok: 1, total: 3 },
-        autoApprove: { scope: 'mine', withinMinutes: 360, count: 1, amount: 10000, currency: 'CNY', byCurrency: [{ currency: 'CNY', count: 1, amount: 10000 }] },
+        autoApprove: {
+          scope: 'mine',
+          withinMinutes: 360,
+          count: 1,
+          amount: 10000,
+          currency: 'CNY',
+          byCurrency: [{ currency: 'CNY', count: 1, amount: 10000 }],
+        },
         at: t.clock.now().toISOString(),
       });
       expect(now.mine).toEqual(await fromQueue(agent, 'me'));

@@ -8,10 +8,12 @@ const TTL_HOURS = 12;
 function parseSetCookie(header: string): { name: string; value: string; attributes: Map<string, string> } {
   const [pair, ...rest] = header.split(';').map((part) => part.trim());
   const eq = pair.indexOf('=');
-  const attributes = new Map(rest.map((attribute) => {
-    const [key, ...value] = attribute.split('=');
-    return [key.toLowerCase(), value.join('=')] as [string, string];
-  }));
+  const attributes = new Map(
+    rest.map((attribute) => {
+      const [key, ...value] = attribute.split('=');
+      return [key.toLowerCase(), value.join('=')] as [string, string];
+    }),
+  );
   return { name: pair.slice(0, eq), value: pair.slice(eq + 1), attributes };
 }
 
@@ -47,19 +49,23 @@ describe('console sign-in: session cookie and cross-site protection', () => {
   }
 
   /** What a browser adds to a request from the console's own page. */
-  const sameOrigin = { origin: 'http://127.0.0.1', host: '127.0.0.1', 'sec-fetch-site': 'same-origin' };
+  const sameOrigin = { 'origin': 'http://127.0.0.1', 'host': '127.0.0.1', 'sec-fetch-site': 'same-origin' };
   /** What a browser adds to a request another site makes it send. */
-  const crossSite = { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' };
+  const crossSite = { 'origin': 'https://evil.example', 'sec-fetch-site': 'cross-site' };
 
   it('should set an HttpOnly, SameSite=Strict session cookie with the session token at login, and keep the JSON body', async () => {
     const { res } = await login(agent);
-    expect(res.body).toEqual({ token: expect.stringMatching(/^st_/), expiresAt: expect.any(String), agent: expect.objectContaining({ id: agent.id, email: agent.email }) });
+    expect(res.body).toEqual({
+      token: expect.stringMatching(/^st_/),
+      expiresAt: expect.any(String),
+      agent: expect.objectContaining({ id: agent.id, email: agent.email }),
+    });
     const cookies = setCookies(res);
     expect(cookies).toHaveLength(1);
     const cookie = parseSetCookie(cookies[0]);
     // Over plain HTTP: no Secure (the browser would drop it) and no __Host- prefix (it requires Secure).
     expect(cookie).toMatchObject({ name: 'as_session', value: res.body.token });
-    expect(Object.fromEntries(cookie.attributes)).toEqual({ 'max-age': String(TTL_HOURS * 3600), path: '/', httponly: '', samesite: 'Strict' });
+    expect(Object.fromEntries(cookie.attributes)).toEqual({ 'max-age': String(TTL_HOURS * 3600), 'path': '/', 'httponly': '', 'samesite': 'Strict' });
     expect(new Date(res.body.expiresAt).getTime() - t.clock.now().getTime()).toBe(TTL_HOURS * 3600 * 1000);
   });
 
@@ -100,7 +106,7 @@ describe('console sign-in: session cookie and cross-site protection', () => {
     expectProblem(bySecFetch, 403, 'CROSS_SITE_REQUEST');
     const byOrigin = await t.http.post('/v1/queue/claim').set('cookie', cookie).set({ origin: 'https://evil.example', host: '127.0.0.1:3000' });
     expectProblem(byOrigin, 403, 'CROSS_SITE_REQUEST');
-    const sameSite = await t.http.post('/v1/auth/logout').set('cookie', cookie).set({ origin: 'https://other.shop.example', 'sec-fetch-site': 'same-site' });
+    const sameSite = await t.http.post('/v1/auth/logout').set('cookie', cookie).set({ 'origin': 'https://other.shop.example', 'sec-fetch-site': 'same-site' });
     expectProblem(sameSite, 403, 'CROSS_SITE_REQUEST');
     // Nothing happened: the agent is still signed in, and still away.
     expect((await t.http.get('/v1/auth/me').set('cookie', cookie)).body.presence).toBe('away');

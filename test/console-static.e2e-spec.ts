@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { expectProblem } from './support/fixtures.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
-const INDEX = '<!doctype html><html><head><link rel="icon" href="/favicon.svg"><script type="module" src="/assets/index-3f9a1c2b.js"></script></head><body><div id="root"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><link rel="icon" href="/favicon.svg"><script type="module" src="/assets/index-3f9a1c2b.js"></script></head><body><div id="root"></div></body></html>';
 const SCRIPT = 'console.log("售后工作台");';
 const ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="7"/></svg>';
 

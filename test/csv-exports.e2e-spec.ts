@@ -34,7 +34,12 @@ describe('CSV exports opened in spreadsheets', () => {
     supervisor = await createAgent(t, shop, 'supervisor', '=1+2 主管');
     auditor = await createAgent(t, shop, 'auditor');
     from = t.clock.now().toISOString();
-    const opened = await openCase(t, key, { platformCaseId: hostile.platformCaseId, reasonCode: hyperlink, buyer: hostile.buyer, order: { orderId: hostile.orderId } });
+    const opened = await openCase(t, key, {
+      platformCaseId: hostile.platformCaseId,
+      reasonCode: hyperlink,
+      buyer: hostile.buyer,
+      order: { orderId: hostile.orderId },
+    });
     caseId = opened.id;
     // Buyer-facing notes may hold no links (the reply guard); the agent's findings may.
     await send(t, supervisor.token, caseId, { type: 'CONTACT_BUYER', note: '=SUM(1+2) 已联系买家' });
@@ -47,7 +52,12 @@ describe('CSV exports opened in spreadsheets', () => {
   });
 
   const exportCsv = (token: string, query: Record<string, string> = {}) =>
-    t.http.get('/v1/audit/export').query({ from, to, ...query }).set(bearer(token)).buffer(true).parse(binaryParser);
+    t.http
+      .get('/v1/audit/export')
+      .query({ from, to, ...query })
+      .set(bearer(token))
+      .buffer(true)
+      .parse(binaryParser);
   const metricsCsv = (path: string, query: Record<string, string> = {}) =>
     t.http.get(`/v1/metrics/${path}`).query(query).set(bearer(supervisor.token)).set('Accept', 'text/csv').buffer(true).parse(binaryParser);
   const text = (res: { body: unknown }) => (res.body as Buffer).toString('utf8');
@@ -138,7 +148,10 @@ describe('CSV exports opened in spreadsheets', () => {
       const paths = (await t.http.get('/docs/json')).body.paths;
       for (const path of ['/v1/audit/export', '/v1/metrics/summary', '/v1/metrics/timeseries', '/v1/metrics/agents']) {
         const bom = paths[path].get.parameters.find((p: { name: string }) => p.name === 'bom');
-        expect({ path, bom }).toEqual({ path, bom: expect.objectContaining({ in: 'query', required: false, schema: expect.objectContaining({ type: 'boolean' }) }) });
+        expect({ path, bom }).toEqual({
+          path,
+          bom: expect.objectContaining({ in: 'query', required: false, schema: expect.objectContaining({ type: 'boolean' }) }),
+        });
       }
       expect(paths['/v1/metrics/paid-orders'].get.parameters.map((p: { name: string }) => p.name)).not.toContain('bom');
     });

@@ -61,7 +61,9 @@ describe('durable platform deadlines', () => {
   it('should close a return after 7 days without the buyer shipping it, releasing the reservation', async () => {
     const opened = await openCase(t, key, { type: 'return' });
     const approved = await send(t, agent.token, opened.id, { type: 'PROPOSE', resolution: 'return_and_refund', note: '同意退货' });
-    expect(approved.deadlines).toEqual([{ timer: 'buyer-return', event: 'BUYER_RETURN_EXPIRED', dueAt: new Date(t.clock.now().getTime() + 7 * DAY).toISOString() }]);
+    expect(approved.deadlines).toEqual([
+      { timer: 'buyer-return', event: 'BUYER_RETURN_EXPIRED', dueAt: new Date(t.clock.now().getTime() + 7 * DAY).toISOString() },
+    ]);
     t.clock.advance(7 * DAY);
     await sweeperOf(t).drain();
     const closed = await get(opened.id);

@@ -54,7 +54,11 @@ describe('npm run demo (seedDemo)', () => {
     expect(counts.body.autoApprove).toMatchObject({ scope: 'shop', currency: 'CNY' });
     expect(counts.body.autoApprove.count).toBeGreaterThan(0);
     const agents: Array<{ id: string; role: string }> = (await t.http.get(`/v1/shops/${result.shop.id}/agents`).set(bearer(token))).body;
-    const later = await spreadOf(new DemoApi(base), token, agents.filter((a) => a.role !== 'auditor').map((a) => a.id));
+    const later = await spreadOf(
+      new DemoApi(base),
+      token,
+      agents.filter((a) => a.role !== 'auditor').map((a) => a.id),
+    );
     // 47.9, 47.8, 47.7 and 47.5 h old: past their 48 h; the one at 41 h comes within the 6 h lead.
     expect(later.bySla).toEqual({ overdue: 4, dueSoon: 7, ok: 30 });
   });

@@ -239,9 +239,7 @@ function startService(): Service {
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
-    child.once('exit', (code, signal) => done({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
@@ -252,7 +250,10 @@ async function waitHealthy(service: Service): Promise<TestApp> {
   void service.exited.then(() => (exited = true));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline && !exited) {
-    const ready = await fetch(`${base}/health/ready`).then((res) => res.ok, () => false);
+    const ready = await fetch(`${base}/health/ready`).then(
+      (res) => res.ok,
+      () => false,
+    );
     if (ready) return { http: request(base), adminToken, clock: new SystemClock() } as unknown as TestApp;
     await new Promise((done) => setTimeout(done, 200));
   }

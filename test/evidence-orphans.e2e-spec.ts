@@ -36,7 +36,10 @@ describe('evidence blobs: orphans and losses', () => {
         done();
       },
     });
-    t = await createTestApp({ EVIDENCE_DIR: evidenceDir, SESSION_TTL_HOURS: String(24 * 90), EVIDENCE_ORPHAN_GRACE_HOURS: '24' }, pino({ level: 'warn' }, sink));
+    t = await createTestApp(
+      { EVIDENCE_DIR: evidenceDir, SESSION_TTL_HOURS: String(24 * 90), EVIDENCE_ORPHAN_GRACE_HOURS: '24' },
+      pino({ level: 'warn' }, sink),
+    );
     const shop = await createShop(t);
     key = (await createApiKey(t, shop.id)).key;
     supervisor = await createAgent(t, shop, 'supervisor');
@@ -48,7 +51,11 @@ describe('evidence blobs: orphans and losses', () => {
 
   const collector = () => t.app.get(EvidenceOrphanCollector);
   const storage = () => t.app.get(EvidenceStorage);
-  const stored = (bytes: Buffer) => stat(blobPath(evidenceDir, sha256(bytes))).then(() => true, () => false);
+  const stored = (bytes: Buffer) =>
+    stat(blobPath(evidenceDir, sha256(bytes))).then(
+      () => true,
+      () => false,
+    );
   const upload = (caseId: string, bytes: Buffer, filename: string, fields: Record<string, string> = { party: 'merchant', kind: 'photo' }) => {
     let req = t.http.post(`/v1/cases/${caseId}/evidence`).set(bearer(key));
     for (const [name, value] of Object.entries(fields)) req = req.field(name, value);

@@ -65,7 +65,11 @@ describe('S3EvidenceStorage', () => {
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n'), randomBytes(2048), Buffer.from('\n%%EOF\n')]);
 
     const uploads = [];
-    for (const [bytes, filename] of [[PNG, 'photo.png'], [pdf, 'invoice.pdf'], [PNG, 'same-photo-again.png']] as const) {
+    for (const [bytes, filename] of [
+      [PNG, 'photo.png'],
+      [pdf, 'invoice.pdf'],
+      [PNG, 'same-photo-again.png'],
+    ] as const) {
       const res = await t.http
         .post(`/v1/cases/${opened.id}/evidence`)
         .set(bearer(agent.token))
@@ -88,8 +92,15 @@ describe('S3EvidenceStorage', () => {
       client.destroy();
     }
 
-    for (const [upload, bytes] of [[uploads[0], PNG], [uploads[1], pdf]] as const) {
-      const res = await t.http.get(upload.downloadUrl).set(bearer(agent.token)).buffer(true).parse(binary as never);
+    for (const [upload, bytes] of [
+      [uploads[0], PNG],
+      [uploads[1], pdf],
+    ] as const) {
+      const res = await t.http
+        .get(upload.downloadUrl)
+        .set(bearer(agent.token))
+        .buffer(true)
+        .parse(binary as never);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe(upload.contentType);
       expect((res.body as Buffer).equals(bytes)).toBe(true);

@@ -28,7 +28,18 @@ import { unzip } from './support/zip.js';
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const MAX_BYTES = 1_048_576;
-const ALLOWED_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/heic', 'image/heif', 'video/mp4', 'video/quicktime', 'application/pdf', 'text/plain'];
+const ALLOWED_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/heic',
+  'image/heif',
+  'video/mp4',
+  'video/quicktime',
+  'application/pdf',
+  'text/plain',
+];
 
 interface EvidenceView {
   id: string;
@@ -83,7 +94,12 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
     await mkdir(evidenceDir, { recursive: true });
     // The dispute tests move the clock by days: keep agent sessions alive across it.
     // A retry waits this long for an upload still in flight under its Idempotency-Key before 409.
-    t = await createTestApp({ EVIDENCE_DIR: evidenceDir, EVIDENCE_MAX_BYTES: String(MAX_BYTES), SESSION_TTL_HOURS: String(24 * 90), IDEMPOTENCY_WAIT_MS: '300' });
+    t = await createTestApp({
+      EVIDENCE_DIR: evidenceDir,
+      EVIDENCE_MAX_BYTES: String(MAX_BYTES),
+      SESSION_TTL_HOURS: String(24 * 90),
+      IDEMPOTENCY_WAIT_MS: '300',
+    });
     shop = await createShop(t);
     const apiKey = await createApiKey(t, shop.id);
     key = apiKey.key;
@@ -117,7 +133,8 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
   };
   const download = (caseId: string, evidenceId: string, token = key) =>
     t.http.get(`/v1/cases/${caseId}/evidence/${evidenceId}/content`).set(bearer(token)).buffer(true).parse(binaryParser);
-  const downloadProblem = (caseId: string, evidenceId: string, token = key) => t.http.get(`/v1/cases/${caseId}/evidence/${evidenceId}/content`).set(bearer(token));
+  const downloadProblem = (caseId: string, evidenceId: string, token = key) =>
+    t.http.get(`/v1/cases/${caseId}/evidence/${evidenceId}/content`).set(bearer(token));
   async function list(caseId: string, token = key): Promise<EvidenceList> {
     const res = await t.http.get(`/v1/cases/${caseId}/evidence`).set(bearer(token));
     if (res.status !== 200) throw new Error(`list evidence: ${res.status} ${JSON.stringify(res.body)}`);
@@ -143,7 +160,13 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
   /** What a refused upload must leave untouched. */
   async function storeState(caseId: string) {
     await expectIncomingEmpty();
-    const [evidence, events, view, files, everything] = await Promise.all([list(caseId), timeline(caseId), getCase(caseId), snapshotFiles(evidenceDir), walkFiles(base)]);
+    const [evidence, events, view, files, everything] = await Promise.all([
+      list(caseId),
+      timeline(caseId),
+      getCase(caseId),
+      snapshotFiles(evidenceDir),
+      walkFiles(base),
+    ]);
     return { evidence: evidence.items, events, version: view.version, files, everything };
   }
   async function expectNothingStored(caseId: string, before: Awaited<ReturnType<typeof storeState>>): Promise<void> {
@@ -162,7 +185,12 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       const png = pngBytes(1);
       const pdf = pdfBytes('invoice 2026-001');
 
-      const imageRes = await upload(opened.id, agent.token, { bytes: png, filename: 'sole.png', contentType: 'image/png' }, { party: 'merchant', kind: 'photo', note: '鞋底开胶特写' });
+      const imageRes = await upload(
+        opened.id,
+        agent.token,
+        { bytes: png, filename: 'sole.png', contentType: 'image/png' },
+        { party: 'merchant', kind: 'photo', note: '鞋底开胶特写' },
+      );
       expect(imageRes.status).toBe(201);
       const image: EvidenceView = imageRes.body;
       expect(image).toEqual({
@@ -188,7 +216,15 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       const pdfRes = await upload(opened.id, key, { bytes: pdf, filename: 'invoice.pdf', contentType: 'application/pdf' }, { party: 'buyer', kind: 'invoice' });
       expect(pdfRes.status).toBe(201);
       const doc: EvidenceView = pdfRes.body;
-      expect(doc).toMatchObject({ party: 'buyer', kind: 'invoice', note: null, filename: 'invoice.pdf', contentType: 'application/pdf', size: pdf.length, sha256: digest(pdf) });
+      expect(doc).toMatchObject({
+        party: 'buyer',
+        kind: 'invoice',
+        note: null,
+        filename: 'invoice.pdf',
+        contentType: 'application/pdf',
+        size: pdf.length,
+        sha256: digest(pdf),
+      });
       expect(doc.id).not.toBe(image.id);
 
       // The blobs sit at <dir>/<sha[0:2]>/<sha[2:4]>/<sha> with the uploaded bytes.
@@ -225,22 +261,35 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       expect((await download(opened.id, asPdf.id)).headers['content-type']).toMatch(/^image\/png(;|$)/);
 
       const pdf = pdfBytes('declared as png');
-      expect(await uploaded(opened.id, agent.token, { bytes: pdf, filename: 'report.pdf', contentType: 'image/png' })).toMatchObject({ contentType: 'application/pdf' });
+      expect(await uploaded(opened.id, agent.token, { bytes: pdf, filename: 'report.pdf', contentType: 'image/png' })).toMatchObject({
+        contentType: 'application/pdf',
+      });
 
       const jpeg = jpegBytes();
-      expect(await uploaded(opened.id, agent.token, { bytes: jpeg, filename: 'shoe.jpeg', contentType: 'text/plain' })).toMatchObject({ contentType: 'image/jpeg', filename: 'shoe.jpeg' });
+      expect(await uploaded(opened.id, agent.token, { bytes: jpeg, filename: 'shoe.jpeg', contentType: 'text/plain' })).toMatchObject({
+        contentType: 'image/jpeg',
+        filename: 'shoe.jpeg',
+      });
 
       // Plain UTF-8 text without a binary signature is a .txt; a note of exactly 2000 characters is fine.
       const text = Buffer.from('买家聊天记录\r\n2026-11-02 09:00\t鞋底开胶\n', 'utf8');
       const note = '注'.repeat(2000);
-      const chat = await uploaded(opened.id, agent.token, { bytes: text, filename: 'chat.txt', contentType: 'image/png' }, { party: 'buyer', kind: 'chat_log', note });
+      const chat = await uploaded(
+        opened.id,
+        agent.token,
+        { bytes: text, filename: 'chat.txt', contentType: 'image/png' },
+        { party: 'buyer', kind: 'chat_log', note },
+      );
       expect(chat).toMatchObject({ contentType: expect.stringMatching(/^text\/plain/), size: text.length, note });
       const chatRes = await download(opened.id, chat.id);
       expect((chatRes.body as Buffer).equals(text)).toBe(true);
       expect(chatRes.headers['content-type']).toMatch(/^text\/plain/);
 
       // A name without an extension gets the detected type's extension.
-      expect(await uploaded(opened.id, agent.token, { bytes: pngBytes(3), filename: 'IMG_0042' })).toMatchObject({ filename: 'IMG_0042.png', contentType: 'image/png' });
+      expect(await uploaded(opened.id, agent.token, { bytes: pngBytes(3), filename: 'IMG_0042' })).toMatchObject({
+        filename: 'IMG_0042.png',
+        contentType: 'image/png',
+      });
     });
 
     it('should accept a file of exactly EVIDENCE_MAX_BYTES', async () => {
@@ -301,9 +350,17 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       expect(ALLOWED_TYPES).not.toContain(peAsPdf.body.detectedType);
 
       // No signature and not clean UTF-8 text: control characters, or invalid UTF-8.
-      const controlChars = await upload(opened.id, agent.token, { bytes: Buffer.from([0x68, 0x69, 0x00, 0x01, 0x02, 0x1b, 0x68, 0x69]), filename: 'notes.txt', contentType: 'text/plain' });
+      const controlChars = await upload(opened.id, agent.token, {
+        bytes: Buffer.from([0x68, 0x69, 0x00, 0x01, 0x02, 0x1b, 0x68, 0x69]),
+        filename: 'notes.txt',
+        contentType: 'text/plain',
+      });
       expectProblem(controlChars, 415, 'EVIDENCE_TYPE_NOT_ALLOWED');
-      const badUtf8 = await upload(opened.id, agent.token, { bytes: Buffer.from([0x61, 0x62, 0xc3, 0x28, 0xa0, 0xa1, 0x63]), filename: 'notes.txt', contentType: 'text/plain' });
+      const badUtf8 = await upload(opened.id, agent.token, {
+        bytes: Buffer.from([0x61, 0x62, 0xc3, 0x28, 0xa0, 0xa1, 0x63]),
+        filename: 'notes.txt',
+        contentType: 'text/plain',
+      });
       expectProblem(badUtf8, 415, 'EVIDENCE_TYPE_NOT_ALLOWED');
 
       await expectNothingStored(opened.id, before);
@@ -313,7 +370,11 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       const opened = await openCase(t, key);
       const before = await storeState(opened.id);
 
-      expectProblem(await upload(opened.id, agent.token, { bytes: Buffer.alloc(0), filename: 'empty.png', contentType: 'image/png' }), 400, 'EVIDENCE_FILE_EMPTY');
+      expectProblem(
+        await upload(opened.id, agent.token, { bytes: Buffer.alloc(0), filename: 'empty.png', contentType: 'image/png' }),
+        400,
+        'EVIDENCE_FILE_EMPTY',
+      );
       expectProblem(await upload(opened.id, agent.token, null, { party: 'merchant', kind: 'photo', note: 'no file' }), 400, 'EVIDENCE_FILE_MISSING');
 
       const fieldsOf = (res: { body: { errors?: Array<{ field: string }> } }) => new Set((res.body.errors ?? []).map((e) => e.field));
@@ -329,11 +390,19 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       expectProblem(missingBoth, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(missingBoth)).toEqual(new Set(['party', 'kind']));
 
-      const longNote = await upload(opened.id, agent.token, { bytes: pngBytes(14), filename: 'a.png' }, { party: 'merchant', kind: 'photo', note: 'x'.repeat(2001) });
+      const longNote = await upload(
+        opened.id,
+        agent.token,
+        { bytes: pngBytes(14), filename: 'a.png' },
+        { party: 'merchant', kind: 'photo', note: 'x'.repeat(2001) },
+      );
       expectProblem(longNote, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(longNote)).toEqual(new Set(['note']));
 
-      const json = await t.http.post(`/v1/cases/${opened.id}/evidence`).set(bearer(agent.token)).send({ party: 'merchant', kind: 'photo', file: pngBytes(15).toString('base64') });
+      const json = await t.http
+        .post(`/v1/cases/${opened.id}/evidence`)
+        .set(bearer(agent.token))
+        .send({ party: 'merchant', kind: 'photo', file: pngBytes(15).toString('base64') });
       expectProblem(json, 415, 'MULTIPART_REQUIRED');
 
       await expectNothingStored(opened.id, before);
@@ -433,14 +502,32 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
         type: 'EVIDENCE_ADDED',
         actor: { kind: 'agent', id: agent.id },
         toState: opened.state,
-        payload: { evidenceId: first.id, sha256: digest(png), size: png.length, contentType: 'image/png', filename: 'left-shoe.png', party: 'merchant', kind: 'photo', note: '左脚' },
+        payload: {
+          evidenceId: first.id,
+          sha256: digest(png),
+          size: png.length,
+          contentType: 'image/png',
+          filename: 'left-shoe.png',
+          party: 'merchant',
+          kind: 'photo',
+          note: '左脚',
+        },
         prevHash: eventsBefore[eventsBefore.length - 1].hash,
       });
       expect(added[1]).toMatchObject({
         seq: eventsBefore.length + 2,
         type: 'EVIDENCE_ADDED',
         actor: { kind: 'integration', id: keyId },
-        payload: { evidenceId: second.id, sha256: digest(pdf), size: pdf.length, contentType: 'application/pdf', filename: 'receipt.pdf', party: 'buyer', kind: 'signed_receipt', note: null },
+        payload: {
+          evidenceId: second.id,
+          sha256: digest(pdf),
+          size: pdf.length,
+          contentType: 'application/pdf',
+          filename: 'receipt.pdf',
+          party: 'buyer',
+          kind: 'signed_receipt',
+          note: null,
+        },
         prevHash: added[0].hash,
       });
       expect(Date.parse(added[1].at)).toBe(t.clock.now().getTime());
@@ -457,9 +544,17 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       const theirEvidence = await uploaded(theirs.id, otherKey, { bytes: pngBytes(61), filename: 'theirs.png' }, { party: 'buyer', kind: 'photo' });
       const before = await storeState(mine.id);
 
-      expectProblem(await upload(mine.id, otherKey, { bytes: pngBytes(62), filename: 'intruder.png' }, { party: 'buyer', kind: 'photo' }), 404, 'CASE_NOT_FOUND');
+      expectProblem(
+        await upload(mine.id, otherKey, { bytes: pngBytes(62), filename: 'intruder.png' }, { party: 'buyer', kind: 'photo' }),
+        404,
+        'CASE_NOT_FOUND',
+      );
       expectProblem(await t.http.get(`/v1/cases/${mine.id}/evidence`).set(bearer(otherKey)), 404, 'CASE_NOT_FOUND');
-      expectProblem(await upload(randomUUID(), key, { bytes: pngBytes(63), filename: 'nowhere.png' }, { party: 'buyer', kind: 'photo' }), 404, 'CASE_NOT_FOUND');
+      expectProblem(
+        await upload(randomUUID(), key, { bytes: pngBytes(63), filename: 'nowhere.png' }, { party: 'buyer', kind: 'photo' }),
+        404,
+        'CASE_NOT_FOUND',
+      );
 
       // Their key, my case and my evidence; their case, my evidence id; my key, their evidence id.
       expectProblem(await downloadProblem(mine.id, myEvidence.id, otherKey), 404, 'EVIDENCE_NOT_FOUND');
@@ -478,12 +573,21 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       const opened = await openCase(t, key);
       const byKey = await uploaded(opened.id, key, { bytes: pngBytes(70), filename: 'buyer.png' }, { party: 'buyer', kind: 'photo' });
       expect(byKey).toMatchObject({ party: 'buyer', uploadedBy: { kind: 'integration', id: keyId } });
-      const bySupervisor = await uploaded(opened.id, supervisor.token, { bytes: pdfBytes('supervisor'), filename: 'inspection.pdf' }, { party: 'platform', kind: 'inspection_report' });
+      const bySupervisor = await uploaded(
+        opened.id,
+        supervisor.token,
+        { bytes: pdfBytes('supervisor'), filename: 'inspection.pdf' },
+        { party: 'platform', kind: 'inspection_report' },
+      );
       expect(bySupervisor).toMatchObject({ party: 'platform', uploadedBy: { kind: 'agent', id: supervisor.id } });
 
       const before = await storeState(opened.id);
       expectProblem(await upload(opened.id, auditor.token, { bytes: pngBytes(71), filename: 'auditor.png' }), 403, 'FORBIDDEN');
-      const anonymous = await t.http.post(`/v1/cases/${opened.id}/evidence`).field('party', 'buyer').field('kind', 'photo').attach('file', pngBytes(72), { filename: 'anon.png', contentType: 'image/png' });
+      const anonymous = await t.http
+        .post(`/v1/cases/${opened.id}/evidence`)
+        .field('party', 'buyer')
+        .field('kind', 'photo')
+        .attach('file', pngBytes(72), { filename: 'anon.png', contentType: 'image/png' });
       expect(anonymous.status).toBe(401);
       await expectNothingStored(opened.id, before);
 
@@ -561,13 +665,19 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       expectProblem(late, 409, 'EVIDENCE_WINDOW_CLOSED');
       expect(Date.parse(late.body.deadline)).toBe(intervenedAt + 48 * HOUR);
       // Refused by party, whoever sends it.
-      expectProblem(await upload(id, key, { bytes: pngBytes(92), filename: 'late-by-key.png' }, { party: 'merchant', kind: 'chat_log' }), 409, 'EVIDENCE_WINDOW_CLOSED');
+      expectProblem(
+        await upload(id, key, { bytes: pngBytes(92), filename: 'late-by-key.png' }, { party: 'merchant', kind: 'chat_log' }),
+        409,
+        'EVIDENCE_WINDOW_CLOSED',
+      );
       await expectNothingStored(id, before);
 
       // Only merchant evidence is late: the buyer's, the carrier's and the platform's are still taken.
       const buyer = await upload(id, key, { bytes: pngBytes(93), filename: 'buyer-late.png' }, { party: 'buyer', kind: 'photo' });
       expect(buyer.status).toBe(201);
-      expect((await upload(id, agent.token, { bytes: pdfBytes('carrier'), filename: 'waybill.pdf' }, { party: 'carrier', kind: 'courier_stamp' })).status).toBe(201);
+      expect((await upload(id, agent.token, { bytes: pdfBytes('carrier'), filename: 'waybill.pdf' }, { party: 'carrier', kind: 'courier_stamp' })).status).toBe(
+        201,
+      );
 
       await sweeperOf(t).drain();
       expect((await getCase(id)).state).toBe('dispute.awaitingRuling');
@@ -587,7 +697,11 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       const opened = await openCase(t, shortKey);
       const intervenedAt = t.clock.now().getTime();
       const view = await send(t, shortKey, opened.id, { type: 'PLATFORM_INTERVENED' });
-      expect(view.deadlines).toContainEqual({ timer: 'dispute-evidence', event: 'DISPUTE_EVIDENCE_EXPIRED', dueAt: new Date(intervenedAt + 24 * HOUR).toISOString() });
+      expect(view.deadlines).toContainEqual({
+        timer: 'dispute-evidence',
+        event: 'DISPUTE_EVIDENCE_EXPIRED',
+        dueAt: new Date(intervenedAt + 24 * HOUR).toISOString(),
+      });
 
       t.clock.advance(24 * HOUR - MINUTE);
       const ok = await t.http
@@ -629,7 +743,11 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
         expect(item.submitted).toBe(true);
         expect(Date.parse(item.submittedAt!)).toBe(submittedAt);
       }
-      expect(sealed.submission).toEqual({ submittedAt: expect.any(String), packageSha256: expect.stringMatching(/^[0-9a-f]{64}$/), evidenceIds: expect.any(Array) });
+      expect(sealed.submission).toEqual({
+        submittedAt: expect.any(String),
+        packageSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        evidenceIds: expect.any(Array),
+      });
       expect(Date.parse(sealed.submission!.submittedAt)).toBe(submittedAt);
       expect([...sealed.submission!.evidenceIds].sort()).toEqual(files.map((f) => f.id).sort());
 
@@ -707,7 +825,9 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       const versionBefore = (await getCase(opened.id)).version;
       const files = Array.from({ length: 10 }, (_, i) => pngBytes(1000 + i));
       const results = await Promise.all(
-        files.map((bytes, i) => upload(opened.id, i % 2 ? key : agent.token, { bytes, filename: `parallel-${i}.png` }, { party: i % 2 ? 'buyer' : 'merchant', kind: 'photo' })),
+        files.map((bytes, i) =>
+          upload(opened.id, i % 2 ? key : agent.token, { bytes, filename: `parallel-${i}.png` }, { party: i % 2 ? 'buyer' : 'merchant', kind: 'photo' }),
+        ),
       );
       expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
 
@@ -744,7 +864,9 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
       const bytes = pdfBytes(`same bytes ${randomUUID()}`);
       const sha = digest(bytes);
       const results = await Promise.all(
-        [first.id, first.id, first.id, second.id, second.id].map((caseId, i) => upload(caseId, agent.token, { bytes, filename: `copy-${i}.pdf` }, { party: 'merchant', kind: 'invoice' })),
+        [first.id, first.id, first.id, second.id, second.id].map((caseId, i) =>
+          upload(caseId, agent.token, { bytes, filename: `copy-${i}.pdf` }, { party: 'merchant', kind: 'invoice' }),
+        ),
       );
       expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
       expect(new Set(results.map((r) => r.body.id)).size).toBe(5);
@@ -904,7 +1026,12 @@ describe('evidence uploads (POST /v1/cases/:caseId/evidence) and the platform di
         .buffer(true)
         .parse(binaryParser)
         .then(
-          async (res) => ({ completed: await unzip(res.body as Buffer).then(() => true, () => false) }),
+          async (res) => ({
+            completed: await unzip(res.body as Buffer).then(
+              () => true,
+              () => false,
+            ),
+          }),
           () => ({ completed: false }),
         );
       expect(outcome).toEqual({ completed: false });

@@ -44,10 +44,7 @@ describe('service foundation', () => {
     });
 
     it('should refuse unknown fields', async () => {
-      const res = await t.http
-        .post('/v1/shops')
-        .set(bearer(t.adminToken))
-        .send({ slug: 'extra-field', name: 'x', platform: 'jd', isAdmin: true });
+      const res = await t.http.post('/v1/shops').set(bearer(t.adminToken)).send({ slug: 'extra-field', name: 'x', platform: 'jd', isAdmin: true });
       expectProblem(res, 400, 'VALIDATION_FAILED');
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'isAdmin' })]);
     });

@@ -51,7 +51,25 @@ function documentedCodes(operation: Operation, status: number): unknown[] {
 type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
 /** Values that broke one layer or another of this service at some point. */
-const HOSTILE_STRINGS = ['', ' ', '\u0000', 'a\u0000b', '\ud800', '\udc00x', '😡'.repeat(300), 'x'.repeat(5000), '../../etc/passwd', "'; DROP TABLE cases; --", '=HYPERLINK("http://x")', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59+23:59', '+275760-09-13T00:00:00.000Z', 'NaN', '-1', '1e400'];
+const HOSTILE_STRINGS = [
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  '\udc00x',
+  '😡'.repeat(300),
+  'x'.repeat(5000),
+  '../../etc/passwd',
+  "'; DROP TABLE cases; --",
+  '=HYPERLINK("http://x")',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59+23:59',
+  '+275760-09-13T00:00:00.000Z',
+  'NaN',
+  '-1',
+  '1e400',
+];
 const HOSTILE_NUMBERS = [0, -1, 0.5, 2 ** 31, 2 ** 53, 1e21, -1e21, Number.MAX_SAFE_INTEGER + 2];
 const deep = (depth: number): unknown => (depth === 0 ? 1 : { a: deep(depth - 1) });
 
@@ -101,7 +119,11 @@ function validValueOf(doc: Document, schema: Schema, brokenness: number, depth: 
       return fc.boolean();
     case 'string':
       if (schema.format === 'binary') return fc.constant('binary');
-      if (schema.format === 'date-time') return fc.oneof(...example, fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
+      if (schema.format === 'date-time')
+        return fc.oneof(
+          ...example,
+          fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+        );
       return fc.oneof(...example, fc.string({ minLength: schema.minLength ?? 1, maxLength: Math.min(schema.maxLength ?? 40, 40) }));
     case 'array':
       return depth > 4 ? fc.constant([]) : fc.array(valueOf(doc, schema.items, brokenness, depth + 1), { minLength: 1, maxLength: 3 });
@@ -109,7 +131,9 @@ function validValueOf(doc: Document, schema: Schema, brokenness: number, depth: 
       if (!schema.properties || depth > 4) return fc.oneof(...example, fc.constant({}));
       const properties = Object.fromEntries(Object.entries(schema.properties).map(([name, s]) => [name, valueOf(doc, s, brokenness, depth + 1)]));
       const record = fc.record(properties, { requiredKeys: brokenness > 0 ? [] : (schema.required ?? []).filter((name) => name in properties) });
-      return brokenness > 0 ? fc.tuple(record, fc.option(fc.dictionary(fc.string({ maxLength: 8 }), hostile(), { maxKeys: 2 }))).map(([r, extra]) => ({ ...r, ...extra })) : record;
+      return brokenness > 0
+        ? fc.tuple(record, fc.option(fc.dictionary(fc.string({ maxLength: 8 }), hostile(), { maxKeys: 2 }))).map(([r, extra]) => ({ ...r, ...extra }))
+        : record;
     }
   }
 }
@@ -117,7 +141,10 @@ function validValueOf(doc: Document, schema: Schema, brokenness: number, depth: 
 /** Path segments already encoded: real ids of this shop and another, random and malformed ones. */
 function pathValues(pools: Record<string, string[]>, name: string): fc.Arbitrary<string> {
   const junk = ['not-an-id', '%00', 'x%00y', '%ED%A0%80', '0', '-1', '99999999999999999999', 'a'.repeat(300), '%2e%2e', encodeURIComponent('测试')];
-  return fc.oneof({ arbitrary: fc.constantFrom(...(pools[name] ?? [randomUUID()])), weight: 3 }, { arbitrary: fc.constantFrom(randomUUID(), ...junk), weight: 1 });
+  return fc.oneof(
+    { arbitrary: fc.constantFrom(...(pools[name] ?? [randomUUID()])), weight: 3 },
+    { arbitrary: fc.constantFrom(randomUUID(), ...junk), weight: 1 },
+  );
 }
 
 interface FuzzRequest {
@@ -158,13 +185,24 @@ describe('schema-driven fuzzing of every operation', () => {
     const victimAgent = await createAgent(t, shop, 'agent');
     const victimKey = await createApiKey(t, shop.id, 'victim');
     const otherAgent = await createAgent(t, other, 'agent');
-    Object.assign(tokens, { anonymous: undefined, admin: t.adminToken, integration: key.key, agent: agent.token, supervisor: supervisor.token, auditor: auditor.token });
+    Object.assign(tokens, {
+      anonymous: undefined,
+      admin: t.adminToken,
+      integration: key.key,
+      agent: agent.token,
+      supervisor: supervisor.token,
+      auditor: auditor.token,
+    });
 
     const cases = [];
     for (const type of ['refund', 'return', 'exchange', 'complaint'] as const) cases.push(await openCase(t, key.key, { type }));
     await send(t, supervisor.token, cases[0].id, { type: 'CONTACT_BUYER', note: '已联系买家' });
     const foreign = await openCase(t, otherKey.key);
-    const endpoint = await t.http.post('/v1/webhooks/endpoints').set(bearer(key.key)).set('Idempotency-Key', randomUUID()).send({ url: 'https://receiver.example.com/hooks' });
+    const endpoint = await t.http
+      .post('/v1/webhooks/endpoints')
+      .set(bearer(key.key))
+      .set('Idempotency-Key', randomUUID())
+      .send({ url: 'https://receiver.example.com/hooks' });
     const canned = await t.http.get('/v1/replies/canned').set(bearer(supervisor.token));
     const evidence = await t.http
       .post(`/v1/cases/${cases[0].id}/evidence`)
@@ -218,7 +256,10 @@ describe('schema-driven fuzzing of every operation', () => {
           .map((values) => pathParams.reduce((built, p, i) => built.replace(`{${p.name}}`, values[i]), path)),
         query: fc.record(Object.fromEntries(queryParams.map((p) => [p.name, queryValue(doc, p, brokenness)])), { requiredKeys: [] }),
         headers: fc.record(
-          { 'Idempotency-Key': fc.oneof({ arbitrary: fc.uuid(), weight: 8 }, fc.constantFrom('', 'a key with spaces', 'k'.repeat(300))), 'If-Match': fc.constantFrom('"1"', '"2"', '1', 'W/"x"', '"99999999999"') },
+          {
+            'Idempotency-Key': fc.oneof({ arbitrary: fc.uuid(), weight: 8 }, fc.constantFrom('', 'a key with spaces', 'k'.repeat(300))),
+            'If-Match': fc.constantFrom('"1"', '"2"', '1', 'W/"x"', '"99999999999"'),
+          },
           { requiredKeys: [] },
         ),
         body: json
@@ -230,8 +271,23 @@ describe('schema-driven fuzzing of every operation', () => {
           : fc.constant(undefined),
         multipart: multipart
           ? fc.record({
-              fields: valueOf(doc, { ...multipart.schema, properties: Object.fromEntries(Object.entries(multipart.schema.properties ?? {}).filter(([, s]) => s.format !== 'binary')) }, brokenness) as fc.Arbitrary<Record<string, unknown>>,
-              file: fc.option(fc.constantFrom(Buffer.from('%PDF-1.4\n%x\n'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0]), Buffer.from('MZ\x90\x00'), Buffer.alloc(0)), { nil: undefined }),
+              fields: valueOf(
+                doc,
+                {
+                  ...multipart.schema,
+                  properties: Object.fromEntries(Object.entries(multipart.schema.properties ?? {}).filter(([, s]) => s.format !== 'binary')),
+                },
+                brokenness,
+              ) as fc.Arbitrary<Record<string, unknown>>,
+              file: fc.option(
+                fc.constantFrom(
+                  Buffer.from('%PDF-1.4\n%x\n'),
+                  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0]),
+                  Buffer.from('MZ\x90\x00'),
+                  Buffer.alloc(0),
+                ),
+                { nil: undefined },
+              ),
             })
           : fc.constant(undefined),
       }),
@@ -250,7 +306,11 @@ describe('schema-driven fuzzing of every operation', () => {
     const token = tokens[role];
     if (token) call = call.set(bearer(token));
     for (const [name, value] of Object.entries(request.headers)) call = call.set(name, value);
-    const query = Object.fromEntries(Object.entries(request.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    const query = Object.fromEntries(
+      Object.entries(request.query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
     call = call.query(query);
     if (request.multipart) {
       for (const [name, value] of Object.entries(request.multipart.fields ?? {})) {
@@ -296,7 +356,8 @@ describe('schema-driven fuzzing of every operation', () => {
           if (res.status >= 400) {
             sent.refused++;
             if (!String(res.headers['content-type']).startsWith('application/problem+json')) failures.push(`${res.status} without problem details: ${what}`);
-            else if (!documentedCodes(operation, res.status).includes(res.body?.code)) failures.push(`${res.status} ${res.body?.code} is not documented for the operation: ${what}`);
+            else if (!documentedCodes(operation, res.status).includes(res.body?.code))
+              failures.push(`${res.status} ${res.body?.code} is not documented for the operation: ${what}`);
             const after = await probe.snapshot();
             const changed = Object.keys(after).filter((table) => after[table] !== before[table]);
             if (changed.length > 0) failures.push(`${res.status} ${res.body?.code} wrote ${changed.join(', ')}: ${what}`);

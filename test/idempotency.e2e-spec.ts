@@ -9,8 +9,7 @@ describe('idempotent integration calls', () => {
   let t: TestApp;
   let shop: ShopFixture;
   let key: string;
-  const casesOfOrder = async (orderId: string) =>
-    (await t.http.get('/v1/cases').query({ orderId }).set(bearer(key))).body.items as Array<{ id: string }>;
+  const casesOfOrder = async (orderId: string) => (await t.http.get('/v1/cases').query({ orderId }).set(bearer(key))).body.items as Array<{ id: string }>;
 
   beforeAll(async () => {
     t = await createTestApp({ IDEMPOTENCY_WAIT_MS: '5000', DB_POOL_SIZE: '10' });
@@ -28,7 +27,10 @@ describe('idempotent integration calls', () => {
 
   it('should not ask agents for a key', async () => {
     const agent = await createAgent(t, shop, 'agent');
-    const res = await t.http.post('/v1/cases').set(bearer(agent.token)).send(caseBody(t, { type: 'complaint', requestedAmount: 0 }));
+    const res = await t.http
+      .post('/v1/cases')
+      .set(bearer(agent.token))
+      .send(caseBody(t, { type: 'complaint', requestedAmount: 0 }));
     expect(res.status).toBe(201);
   });
 
@@ -85,10 +87,12 @@ describe('idempotent integration calls', () => {
       const body = caseBody(waiting);
       // First attempt: claim the key as a request that is still running would.
       await intake(waiting, otherKey, idempotencyKey).send(body);
-      await waiting.app.get(DataSource).query(
-        `UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL, lease_until = $2 WHERE key = $1`,
-        [idempotencyKey, new Date(waiting.clock.now().getTime() + 60_000)],
-      );
+      await waiting.app
+        .get(DataSource)
+        .query(`UPDATE idempotency_keys SET state = 'in_flight', response_status = NULL, response_body = NULL, lease_until = $2 WHERE key = $1`, [
+          idempotencyKey,
+          new Date(waiting.clock.now().getTime() + 60_000),
+        ]);
       expectProblem(await intake(waiting, otherKey, idempotencyKey).send(body), 409, 'IDEMPOTENCY_KEY_IN_FLIGHT');
 
       waiting.clock.advance(61_000);
@@ -121,8 +125,7 @@ describe('idempotent integration calls', () => {
   it('should keep keys for the configured hours and purge them after', async () => {
     const idempotencyKey = randomUUID();
     await intake(t, key, idempotencyKey).send(caseBody(t));
-    const count = async () =>
-      Number((await t.app.get(DataSource).query(`SELECT count(*) AS n FROM idempotency_keys WHERE key = $1`, [idempotencyKey]))[0].n);
+    const count = async () => Number((await t.app.get(DataSource).query(`SELECT count(*) AS n FROM idempotency_keys WHERE key = $1`, [idempotencyKey]))[0].n);
     t.clock.advance(23 * 3_600_000);
     await t.app.get(IdempotencyPurger).purge();
     expect(await count()).toBe(1);

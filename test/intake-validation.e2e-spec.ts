@@ -190,13 +190,13 @@ const CASES: InvalidIntake[] = [
   },
   {
     name: 'requestedAmount on an order paid nothing',
-    body: edit({ requestedAmount: 1, 'order.paidTotal': 0, [item('unitPrice')]: 0 }),
+    body: edit({ 'requestedAmount': 1, 'order.paidTotal': 0, [item('unitPrice')]: 0 }),
     status: 422,
     code: 'AMOUNT_EXCEEDS_REFUNDABLE',
   },
   {
     name: 'return of an unshipped order',
-    body: edit({ type: 'return', 'order.status': 'unshipped', 'order.shippedAt': DELETE }),
+    body: edit({ 'type': 'return', 'order.status': 'unshipped', 'order.shippedAt': DELETE }),
     status: 422,
     code: 'ORDER_NOT_SHIPPED',
   },
@@ -345,7 +345,9 @@ describe('intake validation: invalid payloads are refused with 4xx problems and 
   it.each(CASES.map((c) => [c.name, c] as const))('should refuse %s', async (name, row) => {
     const text = row.raw ? row.raw(t) : JSON.stringify(row.body!(t));
     orderIdsByRow.set(name, text.match(/ORD-[0-9a-f]{10}/g) ?? []);
-    const res = await intake(t, key).set('Content-Type', row.contentType ?? 'application/json').send(text);
+    const res = await intake(t, key)
+      .set('Content-Type', row.contentType ?? 'application/json')
+      .send(text);
     const summary = `${name}: ${res.status} ${res.text.slice(0, 600)}`;
 
     // Never a server error, and never accepted.

@@ -123,9 +123,18 @@ describe('after-sales metrics', () => {
     o.O1 = await open(otherKey, { type: 'refund', reasonCode: 'quality_problem', requestedAmount: 25000 });
     o.O4 = await open(otherKey, { type: 'refund', reasonCode: 'quality_problem', requestedAmount: 7777 });
     await assign(oscar, o.O1, oli);
-    await paidOrders(key, [{ date: '2026-11-10', paidOrders: 999 }, { date: '2026-11-11', paidOrders: 1500 }]);
-    await paidOrders(key, [{ date: '2026-11-12', paidOrders: 500 }, { date: '2026-11-10', paidOrders: 1000 }]);
-    await paidOrders(otherKey, ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12'].map((date) => ({ date, paidOrders: 50 })));
+    await paidOrders(key, [
+      { date: '2026-11-10', paidOrders: 999 },
+      { date: '2026-11-11', paidOrders: 1500 },
+    ]);
+    await paidOrders(key, [
+      { date: '2026-11-12', paidOrders: 500 },
+      { date: '2026-11-10', paidOrders: 1000 },
+    ]);
+    await paidOrders(
+      otherKey,
+      ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12'].map((date) => ({ date, paidOrders: 50 })),
+    );
 
     t.clock.set(new Date(T0 + 10 * MINUTE));
     await send(t, bo.token, c.C4, { type: 'CONTACT_BUYER', note: '您好，已收到您的反馈' });
@@ -300,13 +309,26 @@ describe('after-sales metrics', () => {
   });
 
   it('should put 23:30 and 00:30 shop time on different days, and the same instants on one day in another zone', async () => {
-    expect((await series('opened', D1, D3)).points).toEqual(pointsFrom(D1, SHANGHAI, [[8, 8], [2, 2], [2, 2]]));
+    expect((await series('opened', D1, D3)).points).toEqual(
+      pointsFrom(D1, SHANGHAI, [
+        [8, 8],
+        [2, 2],
+        [2, 2],
+      ]),
+    );
     // C7 (15:30Z) and C8 (16:30Z) straddle midnight in Shanghai …
     expect((await summary({ from: D1, to: D1 })).opened.byType.refund).toBe(4);
     // … while O2 (15:30Z) and O3 (16:30Z) are both on the morning of 2026-11-10 in Los Angeles, and O1/O4 (T0) on 11-09.
     const otherSeries = await series('opened', '2026-11-09', D3, otherKey);
     expect(otherSeries).toMatchObject({ metric: 'opened', interval: 'day', timezone: 'America/Los_Angeles', from: '2026-11-09', to: D3 });
-    expect(otherSeries.points).toEqual(pointsFrom('2026-11-09', LOS_ANGELES, [[2, 2], [2, 2], [0, 0], [0, 0]]));
+    expect(otherSeries.points).toEqual(
+      pointsFrom('2026-11-09', LOS_ANGELES, [
+        [2, 2],
+        [2, 2],
+        [0, 0],
+        [0, 0],
+      ]),
+    );
     expect((await summary({ from: D1, to: D1 }, otherKey)).opened).toEqual({ total: 2, byType: { refund: 1, return: 0, exchange: 0, complaint: 1 } });
   });
 
@@ -347,20 +369,85 @@ describe('after-sales metrics', () => {
   it('should give each metric per day with its n, zeros on empty days and one point per day', async () => {
     const from = '2026-11-09';
     const expected: Record<string, Array<[unknown, number]>> = {
-      opened: [[0, 0], [8, 8], [2, 2], [2, 2]],
-      answeredInTimeShare: [[0, 0], [1, 3], [ratio(1, 2), 2], [0, 2]],
-      autoApproved: [[0, 0], [0, 0], [0, 0], [2, 2]],
-      autoApprovedAmount: [[0, 0], [0, 0], [0, 0], [19900, 2]],
-      firstResponseMedian: [[null, 0], [1800, 4], [30600, 2], [null, 0]],
-      firstResponseP90: [[null, 0], [5400, 4], [176400, 2], [null, 0]],
-      resolutionMedian: [[null, 0], [10800, 3], [34200, 4], [176400, 1]],
-      resolutionP90: [[null, 0], [14400, 3], [180000, 4], [176400, 1]],
-      archived: [[0, 0], [3, 3], [4, 4], [1, 1]],
-      interventionVolume30d: [[0, 0], [0, 8], [1, 10], [1, 12]],
-      interventionRate30d: [[0, 0], [0, 8], [ratio(1, 10), 10], [ratio(1, 12), 12]],
-      recoded: [[0, 0], [0, 0], [1, 1], [0, 0]],
+      opened: [
+        [0, 0],
+        [8, 8],
+        [2, 2],
+        [2, 2],
+      ],
+      answeredInTimeShare: [
+        [0, 0],
+        [1, 3],
+        [ratio(1, 2), 2],
+        [0, 2],
+      ],
+      autoApproved: [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [2, 2],
+      ],
+      autoApprovedAmount: [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [19900, 2],
+      ],
+      firstResponseMedian: [
+        [null, 0],
+        [1800, 4],
+        [30600, 2],
+        [null, 0],
+      ],
+      firstResponseP90: [
+        [null, 0],
+        [5400, 4],
+        [176400, 2],
+        [null, 0],
+      ],
+      resolutionMedian: [
+        [null, 0],
+        [10800, 3],
+        [34200, 4],
+        [176400, 1],
+      ],
+      resolutionP90: [
+        [null, 0],
+        [14400, 3],
+        [180000, 4],
+        [176400, 1],
+      ],
+      archived: [
+        [0, 0],
+        [3, 3],
+        [4, 4],
+        [1, 1],
+      ],
+      interventionVolume30d: [
+        [0, 0],
+        [0, 8],
+        [1, 10],
+        [1, 12],
+      ],
+      interventionRate30d: [
+        [0, 0],
+        [0, 8],
+        [ratio(1, 10), 10],
+        [ratio(1, 12), 12],
+      ],
+      recoded: [
+        [0, 0],
+        [0, 0],
+        [1, 1],
+        [0, 0],
+      ],
       // C1 counts on D1 only (reported again on D2 unchanged); C4, rated on D1, counts on D2 where it was reported.
-      satisfiedShare: [[0, 0], [1, 1], [ratio(1, 4), 4], [0, 0]],
+      satisfiedShare: [
+        [0, 0],
+        [1, 1],
+        [ratio(1, 4), 4],
+        [0, 0],
+      ],
     };
     for (const [metric, values] of Object.entries(expected)) {
       const body = await series(metric, from, D3);
@@ -380,7 +467,10 @@ describe('after-sales metrics', () => {
       [{ metric: 'opened', interval: 'week' }, 'interval'],
       [{ metric: 'opened', interval: 'hour' }, 'interval'],
     ] as const) {
-      const res = await t.http.get('/v1/metrics/timeseries').query({ from: D1, to: D3, ...query }).set(bearer(key));
+      const res = await t.http
+        .get('/v1/metrics/timeseries')
+        .query({ from: D1, to: D3, ...query })
+        .set(bearer(key));
       expectProblem(res, 400, 'VALIDATION_FAILED');
       expect(fieldsOf(res.body)).toContain(field);
     }
@@ -433,7 +523,9 @@ describe('after-sales metrics', () => {
     });
     // The "now" figures do not depend on the period; the period ones do.
     const day1 = await agents({ from: D1, to: D1 });
-    expect(day1.agents.map((a: { handled: number; openNow: number; firstResponse: { count: number } }) => [a.handled, a.openNow, a.firstResponse.count])).toEqual([
+    expect(
+      day1.agents.map((a: { handled: number; openNow: number; firstResponse: { count: number } }) => [a.handled, a.openNow, a.firstResponse.count]),
+    ).toEqual([
       [2, 1, 2],
       [1, 2, 2],
       [0, 0, 0],
@@ -469,7 +561,14 @@ describe('after-sales metrics', () => {
       satisfaction: { ratings: 1, satisfied: 0, neutral: 0, dissatisfied: 1, satisfiedShare: 0, goldTeam: GOLD_TEAM_NOT_MET },
     });
     const otherAgents = await agents({ from, to: D3 }, otherKey);
-    expect(otherAgents.agents.map((a: { agentId: string; handled: number; firstResponse: unknown; satisfaction: unknown }) => [a.agentId, a.handled, a.firstResponse, a.satisfaction])).toEqual([
+    expect(
+      otherAgents.agents.map((a: { agentId: string; handled: number; firstResponse: unknown; satisfaction: unknown }) => [
+        a.agentId,
+        a.handled,
+        a.firstResponse,
+        a.satisfaction,
+      ]),
+    ).toEqual([
       [oli.id, 1, { count: 1, medianSeconds: 1200 }, { ratings: 1, satisfied: 0, satisfiedShare: 0 }],
       [oscar.id, 0, { count: 0, medianSeconds: null }, { ratings: 0, satisfied: 0, satisfiedShare: 0 }],
     ]);
@@ -489,10 +588,28 @@ describe('after-sales metrics', () => {
   it('should give zeros, empty amounts and null medians for a period with nothing in it', async () => {
     const period = periodOf('2026-10-01', '2026-10-05', SHANGHAI);
     expect(await summary({ from: '2026-10-01', to: '2026-10-05' })).toEqual(emptySummary(shop.id, 'Asia/Shanghai', period));
-    expect((await series('firstResponseMedian', '2026-10-01', '2026-10-03')).points).toEqual(pointsFrom('2026-10-01', SHANGHAI, [[null, 0], [null, 0], [null, 0]]));
-    expect((await series('satisfiedShare', '2026-10-01', '2026-10-02')).points).toEqual(pointsFrom('2026-10-01', SHANGHAI, [[0, 0], [0, 0]]));
+    expect((await series('firstResponseMedian', '2026-10-01', '2026-10-03')).points).toEqual(
+      pointsFrom('2026-10-01', SHANGHAI, [
+        [null, 0],
+        [null, 0],
+        [null, 0],
+      ]),
+    );
+    expect((await series('satisfiedShare', '2026-10-01', '2026-10-02')).points).toEqual(
+      pointsFrom('2026-10-01', SHANGHAI, [
+        [0, 0],
+        [0, 0],
+      ]),
+    );
     const quiet = await agents({ from: '2026-10-01', to: '2026-10-05' });
-    expect(quiet.agents.map((a: { handled: number; openNow: number; firstResponse: unknown; satisfaction: unknown }) => [a.handled, a.openNow, a.firstResponse, a.satisfaction])).toEqual([
+    expect(
+      quiet.agents.map((a: { handled: number; openNow: number; firstResponse: unknown; satisfaction: unknown }) => [
+        a.handled,
+        a.openNow,
+        a.firstResponse,
+        a.satisfaction,
+      ]),
+    ).toEqual([
       [0, 1, { count: 0, medianSeconds: null }, { ratings: 0, satisfied: 0, satisfiedShare: 0 }],
       [0, 2, { count: 0, medianSeconds: null }, { ratings: 0, satisfied: 0, satisfiedShare: 0 }],
       [0, 0, { count: 0, medianSeconds: null }, { ratings: 0, satisfied: 0, satisfiedShare: 0 }],
@@ -526,7 +643,12 @@ describe('after-sales metrics', () => {
     });
     const emptyCsv = await metricsCsv(t, key, 'summary', { from: '2026-10-01', to: '2026-10-05' });
     const emptyByName = Object.fromEntries(emptyCsv.rows.map((r) => [r.metric, r.value]));
-    expect(emptyByName).toMatchObject({ 'opened.total': '0', 'firstResponse.medianSeconds': '', 'qualityRefundRate.paidOrders': '', 'qualityRefundRate.basis': 'refunds' });
+    expect(emptyByName).toMatchObject({
+      'opened.total': '0',
+      'firstResponse.medianSeconds': '',
+      'qualityRefundRate.paidOrders': '',
+      'qualityRefundRate.basis': 'refunds',
+    });
 
     const seriesCsv = await metricsCsv(t, key, 'timeseries', { metric: 'firstResponseMedian', from: '2026-11-09', to: D3 });
     expect(seriesCsv.contentType).toBe('text/csv; charset=utf-8');
@@ -549,13 +671,66 @@ describe('after-sales metrics', () => {
     const agentsCsv = await metricsCsv(t, zoe.token, 'agents', query);
     expect(agentsCsv.contentType).toBe('text/csv; charset=utf-8');
     expect(agentsCsv.header).toEqual([
-      'agentId', 'displayName', 'role', 'active', 'handled', 'openNow', 'overdueNow', 'dueSoonNow',
-      'firstResponses', 'firstResponseMedianSeconds', 'ratings', 'satisfied', 'satisfiedShare',
+      'agentId',
+      'displayName',
+      'role',
+      'active',
+      'handled',
+      'openNow',
+      'overdueNow',
+      'dueSoonNow',
+      'firstResponses',
+      'firstResponseMedianSeconds',
+      'ratings',
+      'satisfied',
+      'satisfiedShare',
     ]);
     expect(agentsCsv.rows.map((r) => ({ ...r, satisfiedShare: Number(r.satisfiedShare) }))).toEqual([
-      { agentId: ann.id, displayName: 'Ann Agent', role: 'agent', active: 'true', handled: '4', openNow: '1', overdueNow: '0', dueSoonNow: '1', firstResponses: '3', firstResponseMedianSeconds: '3600', ratings: '2', satisfied: '1', satisfiedShare: 0.5 },
-      { agentId: bo.id, displayName: 'Bo Agent', role: 'agent', active: 'true', handled: '2', openNow: '2', overdueNow: '1', dueSoonNow: '0', firstResponses: '3', firstResponseMedianSeconds: '5400', ratings: '2', satisfied: '0', satisfiedShare: 0 },
-      { agentId: zoe.id, displayName: 'Zoe Supervisor', role: 'supervisor', active: 'true', handled: '0', openNow: '0', overdueNow: '0', dueSoonNow: '0', firstResponses: '0', firstResponseMedianSeconds: '', ratings: '0', satisfied: '0', satisfiedShare: 0 },
+      {
+        agentId: ann.id,
+        displayName: 'Ann Agent',
+        role: 'agent',
+        active: 'true',
+        handled: '4',
+        openNow: '1',
+        overdueNow: '0',
+        dueSoonNow: '1',
+        firstResponses: '3',
+        firstResponseMedianSeconds: '3600',
+        ratings: '2',
+        satisfied: '1',
+        satisfiedShare: 0.5,
+      },
+      {
+        agentId: bo.id,
+        displayName: 'Bo Agent',
+        role: 'agent',
+        active: 'true',
+        handled: '2',
+        openNow: '2',
+        overdueNow: '1',
+        dueSoonNow: '0',
+        firstResponses: '3',
+        firstResponseMedianSeconds: '5400',
+        ratings: '2',
+        satisfied: '0',
+        satisfiedShare: 0,
+      },
+      {
+        agentId: zoe.id,
+        displayName: 'Zoe Supervisor',
+        role: 'supervisor',
+        active: 'true',
+        handled: '0',
+        openNow: '0',
+        overdueNow: '0',
+        dueSoonNow: '0',
+        firstResponses: '0',
+        firstResponseMedianSeconds: '',
+        ratings: '0',
+        satisfied: '0',
+        satisfiedShare: 0,
+      },
     ]);
   });
 
@@ -580,21 +755,48 @@ describe('after-sales metrics', () => {
   it('should not freeze settled days: a replaced rating, a corrected paid-order count and a new case show at once', async () => {
     // Read D1–D2 (both settled: over for more than an hour) so they may be cached.
     expect((await summary({ from: D1, to: D2 })).satisfaction).toEqual({
-      ratings: 5, satisfied: 2, neutral: 1, dissatisfied: 2, satisfiedShare: ratio(2, 5), goldTeam: GOLD_TEAM_NOT_MET,
+      ratings: 5,
+      satisfied: 2,
+      neutral: 1,
+      dissatisfied: 2,
+      satisfiedShare: ratio(2, 5),
+      goldTeam: GOLD_TEAM_NOT_MET,
     });
-    expect((await series('satisfiedShare', D1, D3)).points).toEqual(pointsFrom(D1, SHANGHAI, [[1, 1], [ratio(1, 4), 4], [0, 0]]));
+    expect((await series('satisfiedShare', D1, D3)).points).toEqual(
+      pointsFrom(D1, SHANGHAI, [
+        [1, 1],
+        [ratio(1, 4), 4],
+        [0, 0],
+      ]),
+    );
 
     // C1's satisfied (reported on D1) becomes dissatisfied, reported now (D3), still Ann's case.
     const replaced = await rate(key, c.C1, { rating: 'dissatisfied', ratedAt: at(50.5) });
     expect(replaced).toMatchObject({ caseId: c.C1, rating: 'dissatisfied', ratedAt: at(50.5), reportedAt: at(51), agentId: ann.id });
 
     expect((await summary({ from: D1, to: D2 })).satisfaction).toEqual({
-      ratings: 4, satisfied: 1, neutral: 1, dissatisfied: 2, satisfiedShare: ratio(1, 4), goldTeam: GOLD_TEAM_NOT_MET,
+      ratings: 4,
+      satisfied: 1,
+      neutral: 1,
+      dissatisfied: 2,
+      satisfiedShare: ratio(1, 4),
+      goldTeam: GOLD_TEAM_NOT_MET,
     });
     expect((await summary({ from: D1, to: D3 })).satisfaction).toEqual({
-      ratings: 5, satisfied: 1, neutral: 1, dissatisfied: 3, satisfiedShare: ratio(1, 5), goldTeam: GOLD_TEAM_NOT_MET,
+      ratings: 5,
+      satisfied: 1,
+      neutral: 1,
+      dissatisfied: 3,
+      satisfiedShare: ratio(1, 5),
+      goldTeam: GOLD_TEAM_NOT_MET,
     });
-    expect((await series('satisfiedShare', D1, D3)).points).toEqual(pointsFrom(D1, SHANGHAI, [[0, 0], [ratio(1, 4), 4], [0, 1]]));
+    expect((await series('satisfiedShare', D1, D3)).points).toEqual(
+      pointsFrom(D1, SHANGHAI, [
+        [0, 0],
+        [ratio(1, 4), 4],
+        [0, 1],
+      ]),
+    );
     const annNow = (await agents({ from: D1, to: D3 })).agents.find((a: { agentId: string }) => a.agentId === ann.id);
     expect(annNow.satisfaction).toEqual({ ratings: 2, satisfied: 0, satisfiedShare: 0 });
 
@@ -614,7 +816,10 @@ describe('after-sales metrics', () => {
     const counters = await openCaseCounters(t);
     // Ann: C12 open (C1 C2 C6 C9 archived); Bo: C3 C11 (C7 transferred to him and archived, C4 archived).
     expect(counters.filter((row) => row.agentId === ann.id || row.agentId === bo.id)).toEqual(
-      expect.arrayContaining([{ agentId: ann.id, counter: 1, live: 1 }, { agentId: bo.id, counter: 2, live: 2 }]),
+      expect.arrayContaining([
+        { agentId: ann.id, counter: 1, live: 1 },
+        { agentId: bo.id, counter: 2, live: 2 },
+      ]),
     );
     expect(counters.filter((row) => row.counter !== row.live)).toEqual([]);
   });
@@ -639,7 +844,12 @@ describe('after-sales metrics', () => {
       // … so this instance's copy of D2 is no longer the stored one: it reads the day again.
       expect((await summary({ from: D1, to: D2 })).satisfaction).toEqual(after);
       // D2: C2 and C4 dissatisfied, C8 satisfied · D3: C1 dissatisfied, C7 satisfied.
-      expect((await series('satisfiedShare', D2, D3)).points).toEqual(pointsFrom(D2, SHANGHAI, [[ratio(1, 3), 3], [ratio(1, 2), 2]]));
+      expect((await series('satisfiedShare', D2, D3)).points).toEqual(
+        pointsFrom(D2, SHANGHAI, [
+          [ratio(1, 3), 3],
+          [ratio(1, 2), 2],
+        ]),
+      );
     } finally {
       await second.app.close();
     }
@@ -693,16 +903,33 @@ describe('metrics: the 30-day intervention window, validation and a new shop', (
     expect(december.opened).toEqual({ total: 1, byType: { refund: 0, return: 1, exchange: 0, complaint: 0 } });
     // Ending 12-01 the window starts 11-02 (Z1 and Z2 in); ending 12-02 it starts 11-03 (out).
     expect((await summary({ from: '2026-12-01', to: '2026-12-01' })).intervention).toEqual({
-      window: { from: '2026-11-02', to: '2026-12-01', days: 30 }, volume: 2, cases: 4, rate: ratio(2, 4),
+      window: { from: '2026-11-02', to: '2026-12-01', days: 30 },
+      volume: 2,
+      cases: 4,
+      rate: ratio(2, 4),
     });
     expect((await summary({ from: '2026-12-02', to: '2026-12-02' })).intervention).toEqual({
-      window: { from: '2026-11-03', to: '2026-12-02', days: 30 }, volume: 1, cases: 2, rate: ratio(1, 2),
+      window: { from: '2026-11-03', to: '2026-12-02', days: 30 },
+      volume: 1,
+      cases: 2,
+      rate: ratio(1, 2),
     });
     const volume = await metricsJson(t, key, 'timeseries', { metric: 'interventionVolume30d', from: '2026-11-30', to: '2026-12-02' });
-    expect(volume.points).toEqual(pointsFrom('2026-11-30', SHANGHAI, [[2, 4], [2, 4], [1, 2]]));
+    expect(volume.points).toEqual(
+      pointsFrom('2026-11-30', SHANGHAI, [
+        [2, 4],
+        [2, 4],
+        [1, 2],
+      ]),
+    );
     const rate = await metricsJson(t, key, 'timeseries', { metric: 'interventionRate30d', from: '2026-12-06', to: '2026-12-07' });
     // 12-06: 11-07 … 12-06 holds Z3 Z4, Z3 intervened; 12-07 adds Z5.
-    expect(rate.points).toEqual(pointsFrom('2026-12-06', SHANGHAI, [[ratio(1, 2), 2], [ratio(2, 3), 3]]));
+    expect(rate.points).toEqual(
+      pointsFrom('2026-12-06', SHANGHAI, [
+        [ratio(1, 2), 2],
+        [ratio(2, 3), 3],
+      ]),
+    );
     // The whole period's intervention figures use the window ending on `to`, whatever `from` is.
     expect((await summary({ from: '2026-11-01', to: '2026-12-07' })).intervention).toEqual(december.intervention);
     expect((await summary({ from: '2026-11-01', to: '2026-12-07' })).opened.total).toBe(5);
@@ -720,7 +947,10 @@ describe('metrics: the 30-day intervention window, validation and a new shop', (
     ];
     for (const path of ['summary', 'agents', 'timeseries']) {
       for (const [query, field] of cases) {
-        const res = await t.http.get(`/v1/metrics/${path}`).query({ ...(path === 'timeseries' ? { metric: 'opened' } : {}), ...query }).set(bearer(key));
+        const res = await t.http
+          .get(`/v1/metrics/${path}`)
+          .query({ ...(path === 'timeseries' ? { metric: 'opened' } : {}), ...query })
+          .set(bearer(key));
         expectProblem(res, 400, 'VALIDATION_FAILED');
         expect({ path, query, fields: fieldsOf(res.body) }).toEqual({ path, query, fields: [field] });
       }
@@ -741,22 +971,53 @@ describe('metrics: the 30-day intervention window, validation and a new shop', (
 
   it('should take paid-order counts from the shop’s key only, replace listed days and validate the body', async () => {
     for (const token of [agent.token, supervisor.token, auditor.token]) {
-      expectProblem(await t.http.put('/v1/metrics/paid-orders').set(bearer(token)).send({ days: [{ date: '2026-12-01', paidOrders: 1 }] }), 403, 'FORBIDDEN');
+      expectProblem(
+        await t.http
+          .put('/v1/metrics/paid-orders')
+          .set(bearer(token))
+          .send({ days: [{ date: '2026-12-01', paidOrders: 1 }] }),
+        403,
+        'FORBIDDEN',
+      );
     }
-    const saved = await t.http.put('/v1/metrics/paid-orders').set(bearer(key)).set('Idempotency-Key', randomUUID()).send({
-      days: [{ date: '2026-12-03', paidOrders: 2_000_000_000 }, { date: '2026-12-01', paidOrders: 0 }],
-    });
+    const saved = await t.http
+      .put('/v1/metrics/paid-orders')
+      .set(bearer(key))
+      .set('Idempotency-Key', randomUUID())
+      .send({
+        days: [
+          { date: '2026-12-03', paidOrders: 2_000_000_000 },
+          { date: '2026-12-01', paidOrders: 0 },
+        ],
+      });
     expect(saved.status).toBe(200);
-    expect(saved.body).toEqual({ days: [{ date: '2026-12-01', paidOrders: 0 }, { date: '2026-12-03', paidOrders: 2_000_000_000 }] });
-    const replaced = await t.http.put('/v1/metrics/paid-orders').set(bearer(key)).send({ days: [{ date: '2026-12-03', paidOrders: 70 }] });
+    expect(saved.body).toEqual({
+      days: [
+        { date: '2026-12-01', paidOrders: 0 },
+        { date: '2026-12-03', paidOrders: 2_000_000_000 },
+      ],
+    });
+    const replaced = await t.http
+      .put('/v1/metrics/paid-orders')
+      .set(bearer(key))
+      .send({ days: [{ date: '2026-12-03', paidOrders: 70 }] });
     expect(replaced.body).toEqual({ days: [{ date: '2026-12-03', paidOrders: 70 }] });
     expect(await metricsJson(t, agent.token, 'paid-orders', { from: '2026-12-01', to: '2026-12-03' })).toEqual({
       from: '2026-12-01',
       to: '2026-12-03',
-      days: [{ date: '2026-12-01', paidOrders: 0 }, { date: '2026-12-02', paidOrders: null }, { date: '2026-12-03', paidOrders: 70 }],
+      days: [
+        { date: '2026-12-01', paidOrders: 0 },
+        { date: '2026-12-02', paidOrders: null },
+        { date: '2026-12-03', paidOrders: 70 },
+      ],
     });
     // A day with 0 paid orders is known: the rate is 0, not an error.
-    expect((await summary({ from: '2026-12-01', to: '2026-12-01' })).qualityRefundRate).toMatchObject({ basis: 'paid_orders', rate: 0, paidOrders: 0, paidOrderDaysKnown: 1 });
+    expect((await summary({ from: '2026-12-01', to: '2026-12-01' })).qualityRefundRate).toMatchObject({
+      basis: 'paid_orders',
+      rate: 0,
+      paidOrders: 0,
+      paidOrderDaysKnown: 1,
+    });
 
     const tooMany = Array.from({ length: 401 }, (_, i) => ({ date: addDays('2025-01-01', i), paidOrders: 1 }));
     const bad: Array<[unknown, string]> = [
@@ -764,7 +1025,15 @@ describe('metrics: the 30-day intervention window, validation and a new shop', (
       [{ days: [] }, 'days'],
       [{ days: 'all' }, 'days'],
       [{ days: tooMany }, 'days'],
-      [{ days: [{ date: '2026-12-01', paidOrders: 1 }, { date: '2026-12-01', paidOrders: 2 }] }, 'days'],
+      [
+        {
+          days: [
+            { date: '2026-12-01', paidOrders: 1 },
+            { date: '2026-12-01', paidOrders: 2 },
+          ],
+        },
+        'days',
+      ],
       [{ days: [{ date: '2026-12-1', paidOrders: 1 }] }, 'days.0.date'],
       [{ days: [{ date: '2026-02-30', paidOrders: 1 }] }, 'days.0.date'],
       [{ days: [{ paidOrders: 1 }] }, 'days.0.date'],
@@ -775,9 +1044,15 @@ describe('metrics: the 30-day intervention window, validation and a new shop', (
       [{ days: [{ date: '2026-12-01', paidOrders: 5 }, { date: '2026-12-02' }] }, 'days.1.paidOrders'],
     ];
     for (const [body, field] of bad) {
-      const res = await t.http.put('/v1/metrics/paid-orders').set(bearer(key)).send(body as object);
+      const res = await t.http
+        .put('/v1/metrics/paid-orders')
+        .set(bearer(key))
+        .send(body as object);
       expectProblem(res, 400, 'VALIDATION_FAILED');
-      expect({ body: JSON.stringify(body).slice(0, 80), fields: fieldsOf(res.body) }).toEqual({ body: JSON.stringify(body).slice(0, 80), fields: expect.arrayContaining([field]) });
+      expect({ body: JSON.stringify(body).slice(0, 80), fields: fieldsOf(res.body) }).toEqual({
+        body: JSON.stringify(body).slice(0, 80),
+        fields: expect.arrayContaining([field]),
+      });
     }
     // None of the refused bodies changed anything.
     expect((await metricsJson(t, key, 'paid-orders', { from: '2026-12-01', to: '2026-12-02' })).days).toEqual([
@@ -803,7 +1078,10 @@ describe('metrics: the 30-day intervention window, validation and a new shop', (
     expect((await summary({ from: '2026-12-07', to: '2026-12-07' })).satisfaction.ratings).toBe(0);
 
     const now = t.clock.now().toISOString();
-    const res = await t.http.put(`/v1/cases/${caseId}/rating`).set(bearer(key)).send({ rating: 'neutral', ratedAt: '2026-12-06T23:00:00.000Z', comment: 'x'.repeat(500) });
+    const res = await t.http
+      .put(`/v1/cases/${caseId}/rating`)
+      .set(bearer(key))
+      .send({ rating: 'neutral', ratedAt: '2026-12-06T23:00:00.000Z', comment: 'x'.repeat(500) });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ caseId, rating: 'neutral', ratedAt: '2026-12-06T23:00:00.000Z', reportedAt: now, agentId: null, comment: 'x'.repeat(500) });
     // Counted on the day it was reported (12-07), although the case opened on 11-02.
@@ -833,7 +1111,13 @@ describe('metrics: the 30-day intervention window, validation and a new shop', (
     const period = periodOf('2026-11-08', '2026-12-07', '+05:30');
     expect(await summary({}, freshKey)).toEqual(emptySummary(fresh.id, 'Asia/Kolkata', period));
     const series = await metricsJson(t, freshKey, 'timeseries', { metric: 'resolutionMedian' });
-    expect(series.points).toEqual(pointsFrom('2026-11-08', '+05:30', Array.from({ length: 30 }, () => [null, 0] as [unknown, number])));
+    expect(series.points).toEqual(
+      pointsFrom(
+        '2026-11-08',
+        '+05:30',
+        Array.from({ length: 30 }, () => [null, 0] as [unknown, number]),
+      ),
+    );
     expect(await metricsJson(t, freshAgent.token, 'agents', {})).toEqual({
       period,
       timezone: 'Asia/Kolkata',

@@ -117,7 +117,9 @@ function mismatches(doc: Document, raw: Schema, value: unknown, at: string): str
     case 'boolean':
       return actual === schema.type ? [] : [`${at}: ${actual} is not a ${schema.type}`];
     case 'array':
-      return actual !== 'array' ? [`${at}: ${actual} is not an array`] : (value as unknown[]).flatMap((item, i) => (schema.items ? mismatches(doc, schema.items, item, `${at}[${i}]`) : []));
+      return actual !== 'array'
+        ? [`${at}: ${actual} is not an array`]
+        : (value as unknown[]).flatMap((item, i) => (schema.items ? mismatches(doc, schema.items, item, `${at}[${i}]`) : []));
   }
   if (actual !== 'object') return schema.type === 'object' || schema.properties ? [`${at}: ${actual} is not an object`] : [];
   const record = value as Record<string, unknown>;
@@ -204,7 +206,9 @@ describe('the OpenAPI document', () => {
         .filter(({ media }) => media !== 'multipart/form-data')
         .flatMap(({ media, name, schema, value }) => (schema ? mismatches(doc, schema, value, `${key} request ${media} ${name}`) : [])),
       ...Object.entries(operation.responses).flatMap(([status, response]) =>
-        examplesOf(response.content).flatMap(({ media, name, schema, value }) => (schema ? mismatches(doc, schema, value, `${key} ${status} ${media} ${name}`) : [])),
+        examplesOf(response.content).flatMap(({ media, name, schema, value }) =>
+          schema ? mismatches(doc, schema, value, `${key} ${status} ${media} ${name}`) : [],
+        ),
       ),
     ]);
     expect(failures).toEqual([]);
@@ -238,7 +242,9 @@ describe('the OpenAPI document', () => {
     expect(codesAt('GET /v1/cases/{caseId}', 401)).toEqual(['UNAUTHENTICATED', 'INVALID_CREDENTIALS']);
     expect(codesAt('GET /v1/cases/{caseId}', 400)).toEqual(['VALIDATION_FAILED', 'MALFORMED_URL']);
     expect(codesAt('GET /v1/cases/{caseId}', 414)).toEqual(['URI_TOO_LONG']);
-    expect(codesAt('POST /v1/cases', 400)).toEqual(expect.arrayContaining(['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_INVALID']));
+    expect(codesAt('POST /v1/cases', 400)).toEqual(
+      expect.arrayContaining(['VALIDATION_FAILED', 'MALFORMED_JSON', 'BODY_TOO_DEEP', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_INVALID']),
+    );
     expect(codesAt('POST /v1/cases', 413)).toEqual(['PAYLOAD_TOO_LARGE']);
     expect(codesAt('POST /v1/cases', 422)).toEqual(expect.arrayContaining(['IDEMPOTENCY_KEY_REUSED', 'AMOUNT_EXCEEDS_REFUNDABLE', 'ORDER_NOT_SHIPPED']));
     expect(codesAt('GET /v1/cases', 400)).toEqual(['VALIDATION_FAILED', 'INVALID_CURSOR']);
@@ -246,20 +252,28 @@ describe('the OpenAPI document', () => {
     expect(codesAt('POST /v1/auth/login', 401)).toEqual(['INVALID_LOGIN']);
     // What services throw, declared per route.
     expect(codesAt('POST /v1/cases/{caseId}/events', 404)).toEqual(['CASE_NOT_FOUND']);
-    expect(codesAt('POST /v1/cases/{caseId}/events', 409)).toEqual(expect.arrayContaining(['EVENT_NOT_ALLOWED', 'IDEMPOTENCY_KEY_IN_FLIGHT', 'EVIDENCE_WINDOW_CLOSED']));
+    expect(codesAt('POST /v1/cases/{caseId}/events', 409)).toEqual(
+      expect.arrayContaining(['EVENT_NOT_ALLOWED', 'IDEMPOTENCY_KEY_IN_FLIGHT', 'EVIDENCE_WINDOW_CLOSED']),
+    );
     expect(codesAt('POST /v1/cases/{caseId}/events', 412)).toEqual(['VERSION_MISMATCH']);
-    expect(codesAt('POST /v1/cases/{caseId}/events', 422)).toEqual(expect.arrayContaining(['REFUND_AMOUNT_MISMATCH', 'VERIFIED_REASON_REQUIRED', 'REPLY_BLOCKED']));
+    expect(codesAt('POST /v1/cases/{caseId}/events', 422)).toEqual(
+      expect.arrayContaining(['REFUND_AMOUNT_MISMATCH', 'VERIFIED_REASON_REQUIRED', 'REPLY_BLOCKED']),
+    );
     expect(codesAt('POST /v1/cases/{caseId}/events', 422)).not.toContain('AUTO_APPROVAL_NOT_APPLICABLE');
     expect(codesAt('POST /v1/cases/{caseId}/evidence', 413)).toEqual(['EVIDENCE_TOO_LARGE']);
     expect(codesAt('POST /v1/cases/{caseId}/evidence', 415)).toEqual(expect.arrayContaining(['MULTIPART_REQUIRED', 'EVIDENCE_TYPE_NOT_ALLOWED']));
-    expect(codesAt('PATCH /v1/orders/{orderId}', 409)).toEqual(expect.arrayContaining(['ORDER_STATUS_REGRESSION', 'ORDER_MONEY_CONFLICT', 'IDEMPOTENCY_KEY_IN_FLIGHT']));
+    expect(codesAt('PATCH /v1/orders/{orderId}', 409)).toEqual(
+      expect.arrayContaining(['ORDER_STATUS_REGRESSION', 'ORDER_MONEY_CONFLICT', 'IDEMPOTENCY_KEY_IN_FLIGHT']),
+    );
     expect(codesAt('GET /v1/cases/{caseId}/dossier', 500)).toEqual(['EVIDENCE_BLOB_MISSING']);
   });
 
   it('should put every operation in exactly one of the sections, declared in order', () => {
     expect(doc.tags?.map((tag) => tag.name)).toEqual(SECTIONS);
     expect(doc.tags?.filter((tag) => !tag.description)).toEqual([]);
-    const failures = entries.filter(({ operation }) => operation.tags?.length !== 1 || !SECTIONS.includes(operation.tags[0])).map(({ key, operation }) => `${key}: ${JSON.stringify(operation.tags)}`);
+    const failures = entries
+      .filter(({ operation }) => operation.tags?.length !== 1 || !SECTIONS.includes(operation.tags[0]))
+      .map(({ key, operation }) => `${key}: ${JSON.stringify(operation.tags)}`);
     expect(failures).toEqual([]);
     expect(doc.paths['/v1/machine'].get.tags).toEqual(['Reference']);
     expect(doc.paths['/v1/cases/{caseId}/dossier'].get.tags).toEqual(['Evidence and disputes']);
@@ -267,7 +281,11 @@ describe('the OpenAPI document', () => {
 
   it('should name every operation once, as a generated client would call it', () => {
     const ids = entries.map(({ operation }) => operation.operationId);
-    expect(entries.filter(({ operation }) => !/^[a-z][a-zA-Z0-9]*$/.test(operation.operationId ?? '')).map(({ key, operation }) => `${key}: ${operation.operationId}`)).toEqual([]);
+    expect(
+      entries
+        .filter(({ operation }) => !/^[a-z][a-zA-Z0-9]*$/.test(operation.operationId ?? ''))
+        .map(({ key, operation }) => `${key}: ${operation.operationId}`),
+    ).toEqual([]);
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
     expect(doc.paths['/v1/cases'].post.operationId).toBe('openCase');
     expect(doc.paths['/v1/cases/{caseId}/events'].post.operationId).toBe('sendCaseEvent');
@@ -306,7 +324,9 @@ describe('the OpenAPI document', () => {
     // Requests the access checks answer first, and the handlers refuse harmlessly: unknown ids, an unknown
     // query parameter, a body no route accepts. Signing out ends the sessions: last.
     const probe = async ({ path, method, operation }: Entry, token: string | undefined) => {
-      const url = path.replace(/\{(\w+)\}/g, (_, name: string) => (operation.parameters?.find((p) => p.name === name)?.schema?.format === 'uuid' ? randomUUID() : 'probe-1'));
+      const url = path.replace(/\{(\w+)\}/g, (_, name: string) =>
+        operation.parameters?.find((p) => p.name === name)?.schema?.format === 'uuid' ? randomUUID() : 'probe-1',
+      );
       let call = t.http[method as 'get'](`${url}?openapiProbe=1`).timeout({ response: 5000 });
       if (token) call = call.set(bearer(token));
       try {
@@ -331,7 +351,8 @@ describe('the OpenAPI document', () => {
       };
       const anonymous = await probe(entry, undefined);
       undocumented('anonymous', anonymous);
-      if ((listed.size === 0) === refused(anonymous)) failures.push(`${entry.key}: anonymous answered ${anonymous.status} ${anonymous.code}, security ${JSON.stringify(entry.operation.security)}`);
+      if ((listed.size === 0) === refused(anonymous))
+        failures.push(`${entry.key}: anonymous answered ${anonymous.status} ${anonymous.code}, security ${JSON.stringify(entry.operation.security)}`);
       // Any credential will do on a public route; the anonymous probe above covered it.
       for (const [scheme, callers] of listed.size === 0 ? [] : Object.entries(schemes)) {
         const answers: string[] = [];
@@ -342,7 +363,8 @@ describe('the OpenAPI document', () => {
           answers.push(`${who} ${answer.status} ${answer.code ?? ''}`);
           admitted ||= !refused(answer);
         }
-        if (admitted !== listed.has(scheme)) failures.push(`${entry.key}: ${scheme} ${listed.has(scheme) ? 'listed' : 'not listed'}, but ${answers.join(', ')}`);
+        if (admitted !== listed.has(scheme))
+          failures.push(`${entry.key}: ${scheme} ${listed.has(scheme) ? 'listed' : 'not listed'}, but ${answers.join(', ')}`);
       }
     }
     expect(failures).toEqual([]);
@@ -360,13 +382,18 @@ describe('the OpenAPI document', () => {
     let sent = 0;
     for (const { key: name, path, method, operation } of entries) {
       const token = tokenFor(operation);
-      const send = async (what: string, url: string, adjust: (call: ReturnType<TestApp['http']['get']>) => ReturnType<TestApp['http']['get']> = (call) => call) => {
+      const send = async (
+        what: string,
+        url: string,
+        adjust: (call: ReturnType<TestApp['http']['get']>) => ReturnType<TestApp['http']['get']> = (call) => call,
+      ) => {
         let call = t.http[method as 'get'](url);
         if (token) call = call.set(bearer(token));
         const res = await adjust(call);
         sent++;
         const documented = problemCodes(operation.responses[String(res.status)]);
-        if (res.status < 400 || !documented.includes(res.body?.code)) failures.push(`${name} ${what}: ${res.status} ${res.body?.code} (documented at ${res.status}: ${documented.join(', ') || 'nothing'})`);
+        if (res.status < 400 || !documented.includes(res.body?.code))
+          failures.push(`${name} ${what}: ${res.status} ${res.body?.code} (documented at ${res.status}: ${documented.join(', ') || 'nothing'})`);
       };
       if (path.includes('{')) {
         await send('undecodable path parameter', path.replace(/\{\w+\}/g, '%ED%A0%80'));
@@ -394,7 +421,9 @@ describe('the OpenAPI document', () => {
     expect(body.schema?.discriminator?.propertyName).toBe('type');
 
     const machine = await t.http.get('/v1/machine').set(bearer(t.adminToken));
-    const clientEvents = (machine.body.events as Array<{ type: string; source: string }>).filter((event) => event.source !== 'timer').map((event) => event.type);
+    const clientEvents = (machine.body.events as Array<{ type: string; source: string }>)
+      .filter((event) => event.source !== 'timer')
+      .map((event) => event.type);
     expect(Object.keys(mapping).sort()).toEqual([...clientEvents].sort());
     expect(Object.keys(mapping).sort()).toEqual(Object.keys(CASE_EVENT_PAYLOADS).sort());
     expect(body.schema?.oneOf?.map((branch) => branch.$ref).sort()).toEqual(Object.values(mapping).sort());

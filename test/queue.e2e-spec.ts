@@ -71,7 +71,10 @@ describe('agent queue, claims, assignment, presence and distribution', () => {
   }
 
   async function assign(agent: AgentFixture, caseId: string, agentId: string | null, note?: string) {
-    return t.http.put(`/v1/cases/${caseId}/assignee`).set(bearer(agent.token)).send({ agentId, ...(note ? { note } : {}) });
+    return t.http
+      .put(`/v1/cases/${caseId}/assignee`)
+      .set(bearer(agent.token))
+      .send({ agentId, ...(note ? { note } : {}) });
   }
 
   describe('order', () => {
@@ -108,15 +111,7 @@ describe('agent queue, claims, assignment, presence and distribution', () => {
 
     it('should put the most urgent merchant deadline first, then the most money at stake, and cases without a deadline last', async () => {
       const { items } = await queue(agent);
-      expect(items.map((i) => i.caseId)).toEqual([
-        ids.large8h,
-        ids.small8h,
-        ids.response47h,
-        ids.dispute48h,
-        ids.receipt10d,
-        ids.complaint,
-        ids.awaitingBuyer,
-      ]);
+      expect(items.map((i) => i.caseId)).toEqual([ids.large8h, ids.small8h, ids.response47h, ids.dispute48h, ids.receipt10d, ids.complaint, ids.awaitingBuyer]);
       const byId = Object.fromEntries(items.map((i) => [i.caseId, i]));
       const now = t.clock.now().getTime();
       expect(byId[ids.large8h]).toMatchObject({
@@ -130,8 +125,16 @@ describe('agent queue, claims, assignment, presence and distribution', () => {
         timeLeftSeconds: 8 * 3600,
         sla: 'ok',
       });
-      expect(byId[ids.dispute48h]).toMatchObject({ step: 'dispute', intervened: true, deadline: { timer: 'dispute-evidence', dueAt: new Date(now + 48 * HOUR).toISOString() } });
-      expect(byId[ids.receipt10d]).toMatchObject({ type: 'return', step: 'followUp', deadline: { timer: 'merchant-receipt', dueAt: new Date(now + 240 * HOUR).toISOString() } });
+      expect(byId[ids.dispute48h]).toMatchObject({
+        step: 'dispute',
+        intervened: true,
+        deadline: { timer: 'dispute-evidence', dueAt: new Date(now + 48 * HOUR).toISOString() },
+      });
+      expect(byId[ids.receipt10d]).toMatchObject({
+        type: 'return',
+        step: 'followUp',
+        deadline: { timer: 'merchant-receipt', dueAt: new Date(now + 240 * HOUR).toISOString() },
+      });
       expect(byId[ids.complaint]).toMatchObject({ deadline: null, timeLeftSeconds: null, sla: 'ok' });
       expect(byId[ids.awaitingBuyer]).toMatchObject({ step: 'propose', deadline: null });
     });
@@ -189,8 +192,18 @@ describe('agent queue, claims, assignment, presence and distribution', () => {
       expect((await queue(agent, { intervened: 'false' })).items).toHaveLength(6);
       expect((await queue(agent, { assignee: 'me' })).items).toEqual([]);
       expect((await queue(agent, { assignee: 'unassigned' })).items).toHaveLength(7);
-      for (const [field, value] of [['type', 'gift'], ['step', 'lunch'], ['intervened', 'maybe'], ['assignee', 'someone'], ['cursor', 'nope'], ['limit', '0']]) {
-        const res = await t.http.get('/v1/queue').query({ [field]: value }).set(bearer(agent.token));
+      for (const [field, value] of [
+        ['type', 'gift'],
+        ['step', 'lunch'],
+        ['intervened', 'maybe'],
+        ['assignee', 'someone'],
+        ['cursor', 'nope'],
+        ['limit', '0'],
+      ]) {
+        const res = await t.http
+          .get('/v1/queue')
+          .query({ [field]: value })
+          .set(bearer(agent.token));
         expect(res.status).toBe(400);
         if (field !== 'cursor') expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
       }
@@ -203,11 +216,13 @@ describe('agent queue, claims, assignment, presence and distribution', () => {
       await dataSource.transaction(async (tx) => {
         // Tiny test tables make a sequential scan cheapest; forbid it to see which index each part uses.
         await tx.query('SET LOCAL enable_seqscan = off');
-        const explaining = { query: async (sql: string, params: unknown[]) => {
-          const rows = await tx.query(`EXPLAIN ${sql}`, params);
-          plans.push(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
-          return [];
-        } };
+        const explaining = {
+          query: async (sql: string, params: unknown[]) => {
+            const rows = await tx.query(`EXPLAIN ${sql}`, params);
+            plans.push(rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n'));
+            return [];
+          },
+        };
         await repository.page(explaining as never, shop.id, { scope: { kind: 'mineAndUnassigned', agentId: agent.id }, limit: 50 });
         await repository.lockNextUnassigned(explaining as never, shop.id);
       });
@@ -332,7 +347,11 @@ describe('agent queue, claims, assignment, presence and distribution', () => {
       const opened = await openCase(t, key);
       const stale = await t.http.put(`/v1/cases/${opened.id}/assignee`).set(bearer(supervisor.token)).set('If-Match', '"99"').send({ agentId: a1.id });
       expectProblem(stale, 412, 'VERSION_MISMATCH');
-      const assigned = await t.http.put(`/v1/cases/${opened.id}/assignee`).set(bearer(supervisor.token)).set('If-Match', `"${opened.version}"`).send({ agentId: a1.id });
+      const assigned = await t.http
+        .put(`/v1/cases/${opened.id}/assignee`)
+        .set(bearer(supervisor.token))
+        .set('If-Match', `"${opened.version}"`)
+        .send({ agentId: a1.id });
       expect(assigned.status).toBe(200);
       expect((await timeline(a1.token, opened.id)).at(-1)).toMatchObject({ actor: { id: supervisor.id }, payload: { from: null, to: a1.id, via: 'assign' } });
       // The same assignee again changes nothing.

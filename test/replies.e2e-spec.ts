@@ -169,7 +169,12 @@ describe('replies: canned replies, rendering for a case and the reply guard', ()
     });
 
     it('should let a supervisor create, change and delete a reply, and refuse agents and auditors', async () => {
-      const draft = { step: 'followUp', caseType: 'return', title: '提醒寄回商品', body: '您好，{buyerName}，请在{deadline}前寄回商品，寄出后填写快递单号即可。' };
+      const draft = {
+        step: 'followUp',
+        caseType: 'return',
+        title: '提醒寄回商品',
+        body: '您好，{buyerName}，请在{deadline}前寄回商品，寄出后填写快递单号即可。',
+      };
       expectProblem(await createCanned(tmall.agent.token, draft), 403, 'FORBIDDEN');
       expectProblem(await createCanned(tmall.auditor.token, draft), 403, 'FORBIDDEN');
 
@@ -443,8 +448,7 @@ describe('replies: canned replies, rendering for a case and the reply guard', ()
   describe('buyer-facing notes of case events, screened by the reply guard', () => {
     const sendEvent = (token: string, caseId: string, event: Record<string, unknown>) =>
       t.http.post(`/v1/cases/${caseId}/events`).set(bearer(token)).send(event);
-    const timeline = async (caseId: string): Promise<TimelineEntry[]> =>
-      (await t.http.get(`/v1/cases/${caseId}/events`).set(bearer(tmall.agent.token))).body;
+    const timeline = async (caseId: string): Promise<TimelineEntry[]> => (await t.http.get(`/v1/cases/${caseId}/events`).set(bearer(tmall.agent.token))).body;
 
     it('should refuse an agent’s note with a phone number with 422 and the findings, leaving the case unchanged', async () => {
       const opened = await openCase(t, tmall.key);

@@ -25,7 +25,13 @@ describe('shops', () => {
 
   it('should keep a custom policy and fill the windows not given', async () => {
     const shop = await createShop(t, { platform: 'pinduoduo', policy: { merchantResponseHours: 24, merchantReceiptDays: 5 } });
-    expect(shop.policy).toEqual({ merchantResponseHours: 24, buyerReturnShippingDays: 7, merchantReceiptDays: 5, disputeEvidenceHours: 48, buyerEscalationDays: 7 });
+    expect(shop.policy).toEqual({
+      merchantResponseHours: 24,
+      buyerReturnShippingDays: 7,
+      merchantReceiptDays: 5,
+      disputeEvidenceHours: 48,
+      buyerEscalationDays: 7,
+    });
   });
 
   it('should refuse a duplicate slug with a conflict', async () => {
@@ -56,7 +62,10 @@ describe('shops', () => {
   it('should let a supervisor edit the own shop policy, only the windows given', async () => {
     const shop = await createShop(t);
     const supervisor = await createAgent(t, shop, 'supervisor');
-    const res = await t.http.patch(`/v1/shops/${shop.id}`).set(bearer(supervisor.token)).send({ policy: { merchantResponseHours: 36 }, timezone: 'Asia/Hong_Kong' });
+    const res = await t.http
+      .patch(`/v1/shops/${shop.id}`)
+      .set(bearer(supervisor.token))
+      .send({ policy: { merchantResponseHours: 36 }, timezone: 'Asia/Hong_Kong' });
     expect(res.status).toBe(200);
     expect(res.body.timezone).toBe('Asia/Hong_Kong');
     expect(res.body.policy).toEqual({ ...shop.policy, merchantResponseHours: 36 });
@@ -67,7 +76,10 @@ describe('shops', () => {
   it('should not let a plain agent edit the shop', async () => {
     const shop = await createShop(t);
     const agent = await createAgent(t, shop, 'agent');
-    const res = await t.http.patch(`/v1/shops/${shop.id}`).set(bearer(agent.token)).send({ policy: { merchantResponseHours: 1 } });
+    const res = await t.http
+      .patch(`/v1/shops/${shop.id}`)
+      .set(bearer(agent.token))
+      .send({ policy: { merchantResponseHours: 1 } });
     expectProblem(res, 403, 'FORBIDDEN');
   });
 
@@ -77,7 +89,10 @@ describe('shops', () => {
     let cursor: string | null = null;
     let res: { status: number; body: { items: Array<{ id: string }>; nextCursor: string | null } };
     do {
-      res = await t.http.get('/v1/shops').query({ limit: 2, ...(cursor ? { cursor } : {}) }).set(bearer(t.adminToken));
+      res = await t.http
+        .get('/v1/shops')
+        .query({ limit: 2, ...(cursor ? { cursor } : {}) })
+        .set(bearer(t.adminToken));
       expect(res.status).toBe(200);
       expect(res.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...res.body.items.map((s: { id: string }) => s.id));

@@ -138,7 +138,9 @@ describe('documentation walkthroughs', () => {
     it(`should run as written (at least ${minBlocks} shell blocks)`, async () => {
       const blocks = shellBlocks(readFileSync(join(ROOT, document), 'utf8'));
       if (blocks.length < minBlocks) {
-        throw new Error(`${document} has ${blocks.length} shell blocks, fewer than the ${minBlocks} its walkthrough runs: was a block fenced as something else than sh?`);
+        throw new Error(
+          `${document} has ${blocks.length} shell blocks, fewer than the ${minBlocks} its walkthrough runs: was a block fenced as something else than sh?`,
+        );
       }
       if (blocks.length === 0) return;
       const run = await walk(document, blocks);

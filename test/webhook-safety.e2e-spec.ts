@@ -74,7 +74,10 @@ describe('webhook safety', () => {
 
   beforeAll(async () => {
     const long = { SESSION_TTL_HOURS: String(24 * 90) };
-    [t, strict] = await Promise.all([createTestApp({ ...LOOPBACK, ...long, WEBHOOK_RETENTION_DAYS: '30', WEBHOOK_FAILED_RETENTION_DAYS: '90' }), createTestApp(long)]);
+    [t, strict] = await Promise.all([
+      createTestApp({ ...LOOPBACK, ...long, WEBHOOK_RETENTION_DAYS: '30', WEBHOOK_FAILED_RETENTION_DAYS: '90' }),
+      createTestApp(long),
+    ]);
   });
   afterAll(async () => {
     for (const receiver of receivers) await receiver.stop();
@@ -111,7 +114,11 @@ describe('webhook safety', () => {
       // Another shop of the instance that allows loopback may register one; not a private address.
       const allowedKey = await shopKey(t);
       await endpoint(t, allowedKey, 'http://127.0.0.1:4000/hooks');
-      expectProblem(await t.http.post('/v1/webhooks/endpoints').set(bearer(allowedKey)).send({ url: 'http://10.1.2.3/hook' }), 422, 'WEBHOOK_TARGET_NOT_ALLOWED');
+      expectProblem(
+        await t.http.post('/v1/webhooks/endpoints').set(bearer(allowedKey)).send({ url: 'http://10.1.2.3/hook' }),
+        422,
+        'WEBHOOK_TARGET_NOT_ALLOWED',
+      );
     });
 
     it('should refuse a loopback target at delivery time without sending anything, and deliver once loopback is allowed', async () => {
@@ -180,13 +187,24 @@ describe('webhook safety', () => {
         strict.clock.advance(2 * HOUR);
       }
       const [toPrivate, toMetadata] = messages;
-      expect(toPrivate).toMatchObject({ status: 'failed', lastStatusCode: null, lastError: 'target address 10.1.2.3 is not allowed (private); allow it with WEBHOOK_ALLOWED_TARGETS' });
-      expect(toMetadata).toMatchObject({ status: 'failed', lastStatusCode: null, lastError: expect.stringMatching(/^target address ::ffff:a9fe:a9fe is not allowed \(cloud metadata\)/) });
+      expect(toPrivate).toMatchObject({
+        status: 'failed',
+        lastStatusCode: null,
+        lastError: 'target address 10.1.2.3 is not allowed (private); allow it with WEBHOOK_ALLOWED_TARGETS',
+      });
+      expect(toMetadata).toMatchObject({
+        status: 'failed',
+        lastStatusCode: null,
+        lastError: expect.stringMatching(/^target address ::ffff:a9fe:a9fe is not allowed \(cloud metadata\)/),
+      });
       for (const message of messages) {
         expect(message.attempts).toBeGreaterThan(10);
         expect(Date.parse(message.failedAt!) - start).toBeLessThanOrEqual(24 * HOUR);
       }
-      const log = (await strict.http.get(`/v1/webhooks/messages/${toPrivate.id}`).set(bearer(key))).body.attemptLog as Array<{ statusCode: number | null; error: string }>;
+      const log = (await strict.http.get(`/v1/webhooks/messages/${toPrivate.id}`).set(bearer(key))).body.attemptLog as Array<{
+        statusCode: number | null;
+        error: string;
+      }>;
       expect(log).toHaveLength(toPrivate.attempts);
       expect(new Set(log.map((a) => `${a.statusCode} ${a.error}`))).toEqual(new Set([`null ${toPrivate.lastError}`]));
 
@@ -277,7 +295,8 @@ describe('webhook safety', () => {
     it('should purge delivered messages after the retention and failed ones after theirs, never pending ones, keeping each case in order', async () => {
       const retention = t.app.get(WebhookRetention);
       const db = t.app.get(DataSource);
-      const attemptsOf = async (messageId: string) => Number((await db.query(`SELECT count(*) AS n FROM webhook_attempts WHERE message_id = $1`, [messageId]))[0].n);
+      const attemptsOf = async (messageId: string) =>
+        Number((await db.query(`SELECT count(*) AS n FROM webhook_attempts WHERE message_id = $1`, [messageId]))[0].n);
       const exists = async (key: string, messageId: string) => (await t.http.get(`/v1/webhooks/messages/${messageId}`).set(bearer(key))).status === 200;
 
       const okKey = await shopKey(t);

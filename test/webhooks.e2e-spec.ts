@@ -74,15 +74,26 @@ describe('webhooks', () => {
   it('should manage endpoints over the API, showing the secret only on creation and rotation', async () => {
     const shop = await createShop(t);
     const key = (await createApiKey(t, shop.id)).key;
-    const created = await t.http.post('/v1/webhooks/endpoints').set(bearer(key)).send({ url: 'https://oms.example.com/hooks', eventTypes: ['refund.approved'] });
+    const created = await t.http
+      .post('/v1/webhooks/endpoints')
+      .set(bearer(key))
+      .send({ url: 'https://oms.example.com/hooks', eventTypes: ['refund.approved'] });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ url: 'https://oms.example.com/hooks', eventTypes: ['refund.approved'], enabled: true, secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/) });
+    expect(created.body).toMatchObject({
+      url: 'https://oms.example.com/hooks',
+      eventTypes: ['refund.approved'],
+      enabled: true,
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
+    });
 
     const listed = await t.http.get('/v1/webhooks/endpoints').set(bearer(key));
     expect(listed.body.items).toHaveLength(1);
     expect(listed.body.items[0]).not.toHaveProperty('secret');
 
-    const patched = await t.http.patch(`/v1/webhooks/endpoints/${created.body.id}`).set(bearer(key)).send({ enabled: false, eventTypes: ['case.opened', 'case.archived'] });
+    const patched = await t.http
+      .patch(`/v1/webhooks/endpoints/${created.body.id}`)
+      .set(bearer(key))
+      .send({ enabled: false, eventTypes: ['case.opened', 'case.archived'] });
     expect(patched.body).toMatchObject({ enabled: false, eventTypes: ['case.opened', 'case.archived'] });
     expect(patched.body).not.toHaveProperty('secret');
 
@@ -97,7 +108,10 @@ describe('webhooks', () => {
 
   it('should refuse invalid endpoints naming the field, other shops and plain agents', async () => {
     const { key, agent, endpoint } = await integration(t);
-    const bad = await t.http.post('/v1/webhooks/endpoints').set(bearer(key)).send({ url: 'ftp://example.com/x', eventTypes: ['case.exploded'], colour: 'red' });
+    const bad = await t.http
+      .post('/v1/webhooks/endpoints')
+      .set(bearer(key))
+      .send({ url: 'ftp://example.com/x', eventTypes: ['case.exploded'], colour: 'red' });
     expectProblem(bad, 400, 'VALIDATION_FAILED');
     expect(new Set(bad.body.errors.map((e: { field: string }) => e.field.split('.')[0]))).toEqual(new Set(['url', 'eventTypes', 'colour']));
 

@@ -28,7 +28,18 @@ export async function startBenchServer(): Promise<BenchServer> {
   } else {
     const dataDir = await mkdtemp(join(tmpdir(), 'aftersales-bench-pg-'));
     await chmod(dataDir, 0o755);
-    const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true, settings: Object.fromEntries((process.env.BENCH_PG_SETTINGS ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string])), onLog: process.env.BENCH_PG_LOG ? (m) => console.error('[pg]', m) : undefined });
+    const server = await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      ephemeral: true,
+      settings: Object.fromEntries(
+        (process.env.BENCH_PG_SETTINGS ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((kv) => kv.split('=') as [string, string]),
+      ),
+      onLog: process.env.BENCH_PG_LOG ? (m) => console.error('[pg]', m) : undefined,
+    });
     adminUrl = server.adminUrl;
     stopServer = async () => {
       await server.stop();

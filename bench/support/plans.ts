@@ -9,13 +9,16 @@ export interface PlanNode {
   'Shared Hit Blocks': number;
   'Shared Read Blocks': number;
   'Heap Fetches'?: number;
-  Plans?: PlanNode[];
+  'Plans'?: PlanNode[];
 }
 
 /** Every scan of a plan, one line each: node type, index or table, rows (loops × rows), heap fetches. */
 export function scansOf(node: PlanNode): string[] {
-  const here = node['Relation Name'] || node['Index Name']
-    ? [`${node['Node Type']} ${node['Index Name'] ?? node['Relation Name']} ${node['Actual Loops'] > 1 ? `${node['Actual Loops']}×${node['Actual Rows']}` : node['Actual Rows']} rows${node['Heap Fetches'] !== undefined ? ` (heap fetches ${node['Heap Fetches']})` : ''}`]
-    : [];
+  const here =
+    node['Relation Name'] || node['Index Name']
+      ? [
+          `${node['Node Type']} ${node['Index Name'] ?? node['Relation Name']} ${node['Actual Loops'] > 1 ? `${node['Actual Loops']}×${node['Actual Rows']}` : node['Actual Rows']} rows${node['Heap Fetches'] !== undefined ? ` (heap fetches ${node['Heap Fetches']})` : ''}`,
+        ]
+      : [];
   return [...here, ...(node.Plans ?? []).flatMap(scansOf)];
 }

@@ -58,10 +58,18 @@ export async function seedOpenCases(url: string, count: number, requestedAt: Dat
   const shopId = randomUUID();
   await client.query(`INSERT INTO shops (id, slug, name, platform) VALUES ($1, $2, 'Bench shop', 'tmall')`, [shopId, `bench-${shopId.slice(0, 8)}`]);
   const supervisorId = randomUUID();
-  await client.query(`INSERT INTO agents (id, shop_id, email, display_name, role, password_hash) VALUES ($1, $2, 'bench@example.com', 'bench', 'supervisor', 'x')`, [supervisorId, shopId]);
+  await client.query(
+    `INSERT INTO agents (id, shop_id, email, display_name, role, password_hash) VALUES ($1, $2, 'bench@example.com', 'bench', 'supervisor', 'x')`,
+    [supervisorId, shopId],
+  );
   const agentToken = `st_bench_${randomUUID()}`;
   const sessionExpiry = new Date(Math.max(requestedAt.getTime(), Date.now()) + 365 * 86_400_000);
-  await client.query(`INSERT INTO agent_sessions (shop_id, agent_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`, [shopId, supervisorId, sha256Hex(agentToken), sessionExpiry]);
+  await client.query(`INSERT INTO agent_sessions (shop_id, agent_id, token_hash, expires_at) VALUES ($1, $2, $3, $4)`, [
+    shopId,
+    supervisorId,
+    sha256Hex(agentToken),
+    sessionExpiry,
+  ]);
 
   const agents: SeededAgent[] = Array.from({ length: options.agents ?? 0 }, () => ({ id: randomUUID(), token: `st_bench_${randomUUID()}` }));
   if (agents.length > 0) {
@@ -101,7 +109,14 @@ export async function seedOpenCases(url: string, count: number, requestedAt: Dat
   };
   snapshotOf(FIXED_AMOUNT);
   const merchantResponse = timer!;
-  const orderSnapshot = { orderId: '', status: 'shipped', paidTotal: 0, currency: 'CNY', shippedAt: null, items: [{ sku: 'SKU-1', title: 'bench item', quantity: 1, unitPrice: 0, goodsKind: 'standard' }] };
+  const orderSnapshot = {
+    orderId: '',
+    status: 'shipped',
+    paidTotal: 0,
+    currency: 'CNY',
+    shippedAt: null,
+    items: [{ sku: 'SKU-1', title: 'bench item', quantity: 1, unitPrice: 0, goodsKind: 'standard' }],
+  };
 
   const random = pseudoRandom(options.seed ?? 1);
   const spreadMinutes = Math.floor((options.requestedAtSpreadMs ?? 0) / 60_000);
@@ -192,7 +207,15 @@ export async function seedOpenCases(url: string, count: number, requestedAt: Dat
       `INSERT INTO case_events (case_id, seq, shop_id, type, actor_kind, actor_id, from_state, to_state, payload, at, prev_hash, hash)
        SELECT id, 1, $2, 'CASE_OPENED', 'system', 'bench-seed', NULL, $3, payload, at, prev, hash
        FROM unnest($1::uuid[], $4::timestamptz[], $5::jsonb[], $6::text[], $7::text[]) AS u(id, at, payload, prev, hash)`,
-      [rows.map((r) => r.caseId), shopId, state, rows.map((r) => r.at), rows.map((r) => JSON.stringify(r.opened.payload)), rows.map((r) => r.opened.prevHash), rows.map((r) => r.opened.hash)],
+      [
+        rows.map((r) => r.caseId),
+        shopId,
+        state,
+        rows.map((r) => r.at),
+        rows.map((r) => JSON.stringify(r.opened.payload)),
+        rows.map((r) => r.opened.prevHash),
+        rows.map((r) => r.opened.hash),
+      ],
     );
     const assigned = rows.filter((r) => r.assigned);
     if (assigned.length > 0) {
@@ -215,7 +238,14 @@ export async function seedOpenCases(url: string, count: number, requestedAt: Dat
     await client.query(
       `INSERT INTO case_timers (case_id, timer_id, shop_id, event, due_at)
        SELECT id, $2, $3, $4::jsonb, at + $5::float8 * interval '1 millisecond' FROM unnest($1::uuid[], $6::timestamptz[]) AS u(id, at)`,
-      [rows.map((r) => r.caseId), merchantResponse.timerId, shopId, JSON.stringify({ type: merchantResponse.event }), merchantResponse.delayMs, rows.map((r) => r.at)],
+      [
+        rows.map((r) => r.caseId),
+        merchantResponse.timerId,
+        shopId,
+        JSON.stringify({ type: merchantResponse.event }),
+        merchantResponse.delayMs,
+        rows.map((r) => r.at),
+      ],
     );
   }
   // The cases were written around the case engine, so the agents' open-case counters are set from them.

@@ -24,7 +24,8 @@ export async function createSweeper(url: string, now: Date, batch: number, poolS
   const timers = new TimersRepository();
   // The contributors the service registers: a deadline writes its webhook events, metric facts and counters too.
   const contributors = new CaseChangeContributors();
-  for (const contributor of [new MetricFactsContributor(contributors), new AgentOpenCasesContributor(contributors), new WebhookOutboxContributor(contributors)]) contributor.onModuleInit();
+  for (const contributor of [new MetricFactsContributor(contributors), new AgentOpenCasesContributor(contributors), new WebhookOutboxContributor(contributors)])
+    contributor.onModuleInit();
   const engine = new CaseEngine(transactions, new CaseRepository(), new OrdersRepository(), new CaseChangeRepository(), contributors, clock);
   return { sweeper: new TimerSweeper(transactions, timers, engine, clock, env), close: () => dataSource.destroy() };
 }
@@ -39,4 +40,3 @@ export async function sweepUntilDone(sweeper: TimerSweeper, batch: number): Prom
     if (result.claimed === 0) return total;
   }
 }
-

@@ -1,4 +1,20 @@
-import { advanceClocks, dropStreams, api, claim, expect, getCase, HOUR, installClock, MINUTE, openCase, sendEvent, serverNow, signIn, sweep, test } from './support/fixtures';
+import {
+  advanceClocks,
+  dropStreams,
+  api,
+  claim,
+  expect,
+  getCase,
+  HOUR,
+  installClock,
+  MINUTE,
+  openCase,
+  sendEvent,
+  serverNow,
+  signIn,
+  sweep,
+  test,
+} from './support/fixtures';
 
 test('a countdown crosses into due-soon and overdue as both clocks move', async ({ page, context, team }) => {
   const now = await serverNow();
@@ -69,7 +85,11 @@ test('the stream resumes after a dropped connection without missing a change', a
   await page.goto(`/cases/${opened.id}`);
   await expect(page.getByTestId('live-status')).toHaveAttribute('data-status', 'open');
   await expect(page.getByTestId('case-state')).toContainText('联系买家');
-  const versionsOf = () => page.evaluate((id) => (window as unknown as { __changes: Array<{ caseId: string; version: number }> }).__changes.filter((c) => c.caseId === id).map((c) => c.version), opened.id as string);
+  const versionsOf = () =>
+    page.evaluate(
+      (id) => (window as unknown as { __changes: Array<{ caseId: string; version: number }> }).__changes.filter((c) => c.caseId === id).map((c) => c.version),
+      opened.id as string,
+    );
 
   // The network goes: offline, and the open stream cut (Chromium's offline emulation leaves an open one alone).
   await context.setOffline(true);

@@ -59,7 +59,8 @@ test('the whole queue worked by keyboard alone, and an IME Enter does not send',
   await cdp.send('Input.insertText', { text: '退款' });
   // What Chromium and Safari send for the key that confirms a candidate: keyCode 229 / isComposing.
   await composer.evaluate((el) => {
-    for (const init of [{ isComposing: true }, { keyCode: 229 }]) el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true, ...init }));
+    for (const init of [{ isComposing: true }, { keyCode: 229 }])
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true, ...init }));
   });
   await page.keyboard.type('马上为您处理。');
   // (CDP's Enter during the composition lands as a newline: a real IME swallows it. Either way, nothing was sent.)
@@ -72,7 +73,9 @@ test('the whole queue worked by keyboard alone, and an IME Enter does not send',
   await expect(page.getByText('已提交：联系买家')).toBeVisible();
   await expect.poll(async () => (await getCase(team.agent.token, first.id)).state).toBe('open.verify');
   // Only the composed text went out: the IME Enter left no blank send behind.
-  const timeline = await fetch(`${process.env.E2E_BASE_URL}/v1/cases/${first.id}/events`, { headers: { authorization: `Bearer ${team.agent.token}` } }).then((r) => r.json());
+  const timeline = await fetch(`${process.env.E2E_BASE_URL}/v1/cases/${first.id}/events`, { headers: { authorization: `Bearer ${team.agent.token}` } }).then(
+    (r) => r.json(),
+  );
   expect(timeline.filter((e: { type: string }) => e.type === 'CONTACT_BUYER')).toHaveLength(1);
 
   // Alt+J goes to the next case of the queue, Esc back to the queue.

@@ -14,12 +14,33 @@ test('screenshots of the queue and a case (zh, light, 1440×900)', async ({ page
   const shown = await openCase(team, { platformCaseId: 'TB-RF-20261205-0031', requestedAt: at(45.5), nickname: '橙子味的猫', amount: 29900 });
   await claim(team.agent);
   await sendEvent(team.agent.token, shown.id, { type: 'CONTACT_BUYER', note: '您好，我是客服小丽，已收到您的退款申请，马上为您核实。' });
-  await openCase(team, { platformCaseId: 'TB-RF-20261204-0107', requestedAt: at(47.95), nickname: 'momo_2019', amount: 12800, type: 'return', reasonCode: 'ordered_wrong' });
+  await openCase(team, {
+    platformCaseId: 'TB-RF-20261204-0107',
+    requestedAt: at(47.95),
+    nickname: 'momo_2019',
+    amount: 12800,
+    type: 'return',
+    reasonCode: 'ordered_wrong',
+  });
   await openCase(team, { platformCaseId: 'TB-RF-20261205-0012', requestedAt: at(41), nickname: '阿杰', amount: 45900 });
-  await openCase(team, { platformCaseId: 'TB-EX-20261205-0044', requestedAt: at(30), nickname: '小雨点', amount: 0, type: 'exchange', reasonCode: 'wrong_item' });
+  await openCase(team, {
+    platformCaseId: 'TB-EX-20261205-0044',
+    requestedAt: at(30),
+    nickname: '小雨点',
+    amount: 0,
+    type: 'exchange',
+    reasonCode: 'wrong_item',
+  });
   await claim(team.agent);
   await openCase(team, { platformCaseId: 'TB-RF-20261205-0058', requestedAt: at(12), nickname: '林小姐', amount: 8990, reasonCode: 'no_reason_7_days' });
-  await openCase(team, { platformCaseId: 'TB-CP-20261205-0060', requestedAt: at(3), nickname: 'Kevin', amount: 0, type: 'complaint', reasonCode: 'logistics_delay' });
+  await openCase(team, {
+    platformCaseId: 'TB-CP-20261205-0060',
+    requestedAt: at(3),
+    nickname: 'Kevin',
+    amount: 0,
+    type: 'complaint',
+    reasonCode: 'logistics_delay',
+  });
   await openCase(team, { platformCaseId: 'TB-RF-20261205-0071', requestedAt: at(20 / 60), nickname: '大白', amount: 159900 });
 
   await signIn(context, team);

@@ -88,9 +88,9 @@ function Themed() {
   return (
     <ConfigProvider locale={zh ? zhCN : enUS} theme={themeConfig} componentSize="middle">
       <KeyboardProvider>
-          <Suspense fallback={fallback}>
-            <RouterProvider router={router} />
-          </Suspense>
+        <Suspense fallback={fallback}>
+          <RouterProvider router={router} />
+        </Suspense>
       </KeyboardProvider>
     </ConfigProvider>
   );

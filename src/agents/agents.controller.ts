@@ -26,7 +26,10 @@ export class AgentsController {
     type: CreateAgentDto,
     examples: {
       agent: { summary: 'An agent', value: { email: 'xiaoli@example.com', displayName: '小李', role: 'agent', password: 'correct horse battery staple' } },
-      auditor: { summary: 'An auditor (reads and exports only)', value: { email: 'shenji@example.com', displayName: '审计 王芳', role: 'auditor', password: 'auditor-2026-long-passphrase' } },
+      auditor: {
+        summary: 'An auditor (reads and exports only)',
+        value: { email: 'shenji@example.com', displayName: '审计 王芳', role: 'auditor', password: 'auditor-2026-long-passphrase' },
+      },
     },
   })
   @ApiCreatedResponse({ type: AgentView })

@@ -32,7 +32,13 @@ export class AgentsService {
     await this.shops.require(shopId);
     const passwordHash = await hashPassword(input.password);
     try {
-      const agent = await this.agents.insert(this.dataSource.manager, { shopId, email: input.email, displayName: input.displayName, role: input.role, passwordHash });
+      const agent = await this.agents.insert(this.dataSource.manager, {
+        shopId,
+        email: input.email,
+        displayName: input.displayName,
+        role: input.role,
+        passwordHash,
+      });
       return toAgentView(agent);
     } catch (error) {
       if (isUniqueViolation(error, 'agents_shop_email_key')) {

@@ -26,11 +26,19 @@ export class AuthController {
     operationId: 'logIn',
     summary: 'Log an agent in; returns a session token to send as `Authorization: Bearer`',
     description:
-      'Also sets the console\'s session cookie carrying the same token: `as_session` over HTTP, `__Host-as_session` over HTTPS ' +
+      "Also sets the console's session cookie carrying the same token: `as_session` over HTTP, `__Host-as_session` over HTTPS " +
       '(HttpOnly, SameSite=Strict, Path=/, Secure over HTTPS, Max-Age = SESSION_TTL_HOURS). A browser then needs no header; ' +
-      'its state-changing requests must come from the service\'s own origin (cross-site ones get 403 CROSS_SITE_REQUEST).',
+      "its state-changing requests must come from the service's own origin (cross-site ones get 403 CROSS_SITE_REQUEST).",
   })
-  @ApiBody({ type: LoginDto, examples: { agent: { summary: 'An agent of the shop acme-tmall', value: { shop: 'acme-tmall', email: 'xiaoli@example.com', password: 'correct horse battery staple' } } } })
+  @ApiBody({
+    type: LoginDto,
+    examples: {
+      agent: {
+        summary: 'An agent of the shop acme-tmall',
+        value: { shop: 'acme-tmall', email: 'xiaoli@example.com', password: 'correct horse battery staple' },
+      },
+    },
+  })
   @ApiCreatedResponse({
     type: LoginResult,
     example: {
@@ -51,7 +59,8 @@ export class AuthController {
     },
     headers: {
       'Set-Cookie': {
-        description: 'The console session cookie with the same token, e.g. `as_session=st_…; Max-Age=43200; Path=/; HttpOnly; SameSite=Strict` (`__Host-as_session=…; Secure` over HTTPS)',
+        description:
+          'The console session cookie with the same token, e.g. `as_session=st_…; Max-Age=43200; Path=/; HttpOnly; SameSite=Strict` (`__Host-as_session=…; Secure` over HTTPS)',
         schema: { type: 'string' },
       },
     },

@@ -13,7 +13,6 @@ import { AgentsRepository } from './agents.repository.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './password-hasher.js';
 import { SessionsRepository } from './sessions.repository.js';
 
-
 /** Agent login sessions: opaque bearer tokens, stored as sha256 hashes, revocable, expiring. */
 @Injectable()
 export class SessionsService implements CredentialVerifier, OnModuleInit {

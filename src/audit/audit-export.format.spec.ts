@@ -26,7 +26,13 @@ describe('audit export format', () => {
     expect(line.endsWith('\n')).toBe(true);
     const parsed = JSON.parse(line);
     expect(Object.keys(parsed)).toEqual([...EXPORT_COLUMNS]);
-    expect(parsed).toMatchObject({ orderId: 'ORD,"1"', seq: 3, payload: { note: '已联系,"好"\n第二行' }, buyerPhone: '138****8000', buyerAddress: '浙江省杭州市****' });
+    expect(parsed).toMatchObject({
+      orderId: 'ORD,"1"',
+      seq: 3,
+      payload: { note: '已联系,"好"\n第二行' },
+      buyerPhone: '138****8000',
+      buyerAddress: '浙江省杭州市****',
+    });
     expect(JSON.parse(formatExportRows([row], 'ndjson', true))).toMatchObject({ buyerPhone: '13800138000', buyerAddress: row.buyer_address });
   });
 

@@ -27,7 +27,10 @@ export class AuditController {
 
   @Get('verify')
   @Allow('supervisor', 'auditor')
-  @ApiOperation({ operationId: 'verifyAuditChain', summary: 'Recompute the hash chains of one case or of the whole shop; reports counts and the first broken link' })
+  @ApiOperation({
+    operationId: 'verifyAuditChain',
+    summary: 'Recompute the hash chains of one case or of the whole shop; reports counts and the first broken link',
+  })
   @ApiOkResponse({ type: AuditVerification })
   @ApiProblems(CaseException, 'CASE_NOT_FOUND')
   verify(@ShopCaller() caller: ShopPrincipal, @Query() query: VerifyQueryDto): Promise<AuditVerification> {
@@ -42,7 +45,7 @@ export class AuditController {
     description:
       'Constant memory, one consistent snapshot. `X-Export-Rows` carries the exact number of rows before the first one, so a client can show ' +
       'progress. Buyer phone and address are masked unless an auditor sets includePersonalData=true (recorded in the access log, as is every export). ' +
-      'CSV cells of outside text that start like a spreadsheet formula (=, +, -, @, tab, CR; plain numbers aside) are prefixed with `\'`; ' +
+      "CSV cells of outside text that start like a spreadsheet formula (=, +, -, @, tab, CR; plain numbers aside) are prefixed with `'`; " +
       '`bom=true` starts the CSV with a UTF-8 BOM for Excel and WPS.',
   })
   @ApiFileResponse({

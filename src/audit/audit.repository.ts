@@ -32,7 +32,10 @@ export class AuditEventView {
   @ApiProperty({ description: 'Position in the case’s chain, from 1 (also the case version it produced)', example: 2 })
   seq!: number;
 
-  @ApiProperty({ description: 'The event: a machine event, or a recorded fact such as EVIDENCE_ADDED, ASSIGNEE_CHANGED, ORDER_UPDATED', example: 'CONTACT_BUYER' })
+  @ApiProperty({
+    description: 'The event: a machine event, or a recorded fact such as EVIDENCE_ADDED, ASSIGNEE_CHANGED, ORDER_UPDATED',
+    example: 'CONTACT_BUYER',
+  })
   type!: string;
 
   @ApiProperty({ type: ActorView })
@@ -50,10 +53,16 @@ export class AuditEventView {
   @ApiProperty({ format: 'date-time' })
   at!: string;
 
-  @ApiProperty({ description: 'The previous event’s hash (64 zeros for the first)', example: 'a3f1c2d4e5b6a7980f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978' })
+  @ApiProperty({
+    description: 'The previous event’s hash (64 zeros for the first)',
+    example: 'a3f1c2d4e5b6a7980f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978',
+  })
   prevHash!: string;
 
-  @ApiProperty({ description: 'sha256(prevHash + RFC 8785 canonical JSON of the record)', example: '5c6b7a8998a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1' })
+  @ApiProperty({
+    description: 'sha256(prevHash + RFC 8785 canonical JSON of the record)',
+    example: '5c6b7a8998a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1',
+  })
   hash!: string;
 }
 

@@ -82,13 +82,19 @@ export class DossierService {
       shopId: record.shopId,
       caseId: record.id,
       case: { ...caseView, buyer: exportedBuyer({ ...record.buyer }, includePersonalData) },
-      order: loaded.order && { ...caseView.order, currency: loaded.order.currency, shippedAt: loaded.order.shippedAt?.toISOString() ?? null, snapshot: loaded.order.snapshot },
+      order: loaded.order && {
+        ...caseView.order,
+        currency: loaded.order.currency,
+        shippedAt: loaded.order.shippedAt?.toISOString() ?? null,
+        snapshot: loaded.order.snapshot,
+      },
       buyer: exportedBuyer({ ...record.buyer }, includePersonalData),
       reasons: caseView.reasons,
       outcome: record.outcome,
       evidenceChecklist: checklistOf(record, evidence),
       chainHead: { seq: last?.seq ?? 0, hash: last?.hash ?? '' },
-      hashing: 'hash = sha256(prevHash + RFC 8785 canonical JSON of {shopId, caseId, seq, type, actor, fromState, toState, payload, at}); prevHash of seq 1 is 64 zeros',
+      hashing:
+        'hash = sha256(prevHash + RFC 8785 canonical JSON of {shopId, caseId, seq, type, actor, fromState, toState, payload, at}); prevHash of seq 1 is 64 zeros',
       timeline,
       evidence: evidenceEntries.map(({ downloadUrl: _url, ...entry }) => entry),
       files: [
@@ -135,7 +141,10 @@ export class DossierService {
 class HashCheck extends Transform {
   private readonly hash = createHash('sha256');
 
-  constructor(private readonly expected: string, private readonly path: string) {
+  constructor(
+    private readonly expected: string,
+    private readonly path: string,
+  ) {
     super();
   }
 
@@ -153,7 +162,9 @@ class HashCheck extends Transform {
 const CSV_COLUMNS = ['seq', 'at', 'type', 'actorKind', 'actorId', 'fromState', 'toState', 'payload', 'prevHash', 'hash'];
 
 function timelineToCsv(timeline: AuditEventView[]): string {
-  const lines = timeline.map((e) => csvRecord([e.seq, e.at, e.type, e.actor.kind, e.actor.id, e.fromState, e.toState, JSON.stringify(e.payload), e.prevHash, e.hash]));
+  const lines = timeline.map((e) =>
+    csvRecord([e.seq, e.at, e.type, e.actor.kind, e.actor.id, e.fromState, e.toState, JSON.stringify(e.payload), e.prevHash, e.hash]),
+  );
   return [csvRecord(CSV_COLUMNS), ...lines].join('');
 }
 

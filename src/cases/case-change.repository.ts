@@ -126,7 +126,13 @@ export class CaseChangeRepository {
     );
     for (const write of writes.contributions ?? []) add([...write.rows], (p, n) => write.sql((columns) => jsonRows(p, n, columns)));
     if (parts.length === 0) return;
-    const sql = parts.length === 1 ? parts[0] : `WITH ${parts.slice(0, -1).map((part, i) => `w${i} AS (${part})`).join(', ')} ${parts[parts.length - 1]}`;
+    const sql =
+      parts.length === 1
+        ? parts[0]
+        : `WITH ${parts
+            .slice(0, -1)
+            .map((part, i) => `w${i} AS (${part})`)
+            .join(', ')} ${parts[parts.length - 1]}`;
     try {
       await tx.query(sql, params);
     } catch (error) {

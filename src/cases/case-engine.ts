@@ -193,7 +193,11 @@ export class CaseEngine {
     await this.write(tx, [change]);
     return {
       record: change.after,
-      order: { ...loaded.order, reservedTotal: loaded.order.reservedTotal + (change.money?.reserved ?? 0), refundedTotal: loaded.order.refundedTotal + (change.money?.refunded ?? 0) },
+      order: {
+        ...loaded.order,
+        reservedTotal: loaded.order.reservedTotal + (change.money?.reserved ?? 0),
+        refundedTotal: loaded.order.refundedTotal + (change.money?.refunded ?? 0),
+      },
       timers: [
         ...loaded.timers.filter((t) => !change.cancel.includes(t.timerId) && !change.schedule.some((s) => s.timerId === t.timerId)),
         ...change.schedule,
@@ -297,10 +301,14 @@ export class CaseEngine {
         saved = await this.orders.save(tx, next, this.clock.now());
       } catch (error) {
         if (error instanceof MoneyConstraintError) {
-          throw new CaseException('ORDER_MONEY_CONFLICT', `Order ${order.externalOrderId} has ${order.refundedTotal} refunded and ${order.reservedTotal} reserved.`, {
-            refundedTotal: order.refundedTotal,
-            reservedTotal: order.reservedTotal,
-          });
+          throw new CaseException(
+            'ORDER_MONEY_CONFLICT',
+            `Order ${order.externalOrderId} has ${order.refundedTotal} refunded and ${order.reservedTotal} reserved.`,
+            {
+              refundedTotal: order.refundedTotal,
+              reservedTotal: order.reservedTotal,
+            },
+          );
         }
         throw error;
       }
@@ -391,7 +399,10 @@ export class CaseEngine {
     let record: CaseWithContext;
     if (due.length > 0) {
       const row = await this.cases.lockRow(tx, command.shopId, opened.after.id);
-      await this.fireTimersIn(tx, due.map((timer) => ({ timer, caseRow: row!, timers: opened.schedule })));
+      await this.fireTimersIn(
+        tx,
+        due.map((timer) => ({ timer, caseRow: row!, timers: opened.schedule })),
+      );
       record = (await this.cases.loadWithContext(tx, command.shopId, opened.after.id, false))!;
     } else {
       // Opening moves no money: the case as written, the order as locked, the timers as scheduled.
@@ -529,7 +540,11 @@ export class CaseEngine {
    * Writes changes (at most one per case; a change without `after` has its case row written already)
    * and deletes `alsoDelete` timer rows, in one statement.
    */
-  private async write(tx: Tx, changes: Array<Omit<CaseChange, 'after'> & { after?: CaseRecord }>, alsoDelete: Array<{ caseId: string; timerId: string }> = []): Promise<void> {
+  private async write(
+    tx: Tx,
+    changes: Array<Omit<CaseChange, 'after'> & { after?: CaseRecord }>,
+    alsoDelete: Array<{ caseId: string; timerId: string }> = [],
+  ): Promise<void> {
     const perOrder = new Map<string, { orderId: string; reserved: number; refunded: number }>();
     for (const { money } of changes) {
       if (!money) continue;
@@ -538,10 +553,9 @@ export class CaseEngine {
     }
     const schedule = changes.flatMap((c) => c.schedule);
     const rescheduled = new Set(schedule.map((t) => `${t.caseId}/${t.timerId}`));
-    const cancel = [
-      ...changes.flatMap((c) => c.cancel.map((timerId) => ({ caseId: c.audit[0].caseId, timerId }))),
-      ...alsoDelete,
-    ].filter((k) => !rescheduled.has(`${k.caseId}/${k.timerId}`));
+    const cancel = [...changes.flatMap((c) => c.cancel.map((timerId) => ({ caseId: c.audit[0].caseId, timerId }))), ...alsoDelete].filter(
+      (k) => !rescheduled.has(`${k.caseId}/${k.timerId}`),
+    );
     try {
       await this.changes.write(tx, {
         // Sorted, so concurrent writers lock shared orders in the same order.

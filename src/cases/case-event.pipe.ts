@@ -18,7 +18,12 @@ export class CaseEventPipe implements PipeTransform<unknown, Promise<CaseEvent>>
     }
     const dto = plainToInstance(CASE_EVENT_PAYLOADS[type as ClientEventType], payload);
     // forbidUnknownValues off: payload-less events have a class without rules, whose extra fields whitelisting still refuses.
-    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false, validationError: { target: false, value: false } });
+    const errors = await validate(dto, {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: false,
+      validationError: { target: false, value: false },
+    });
     if (errors.length > 0) throw new ValidationProblem(flattenValidationErrors(errors));
     return { type, ...dto } as CaseEvent;
   }

@@ -49,7 +49,10 @@ export const CASE_EVENT_EXAMPLES: Record<string, CaseEventExample> = {
   buyerAccept: { summary: 'BUYER_ACCEPT: the buyer accepted the offer', value: { type: 'BUYER_ACCEPT' } },
   buyerDecline: { summary: 'BUYER_DECLINE: the buyer declined the offer', value: { type: 'BUYER_DECLINE', note: '买家要求全额退款，不接受部分补偿' } },
   buyerEscalate: { summary: 'BUYER_ESCALATE: the buyer asked the platform to step in', value: { type: 'BUYER_ESCALATE' } },
-  returnShipped: { summary: 'RETURN_SHIPPED: the buyer shipped the return', value: { type: 'RETURN_SHIPPED', carrier: '顺丰速运', trackingNo: 'SF1234567890' } },
+  returnShipped: {
+    summary: 'RETURN_SHIPPED: the buyer shipped the return',
+    value: { type: 'RETURN_SHIPPED', carrier: '顺丰速运', trackingNo: 'SF1234567890' },
+  },
   buyerWithdraw: { summary: 'BUYER_WITHDRAW: the buyer withdrew the request', value: { type: 'BUYER_WITHDRAW' } },
   refundExecuted: { summary: 'REFUND_EXECUTED: the money went out', value: { type: 'REFUND_EXECUTED', amount: 29900, refundId: 'RF-20261102-88' } },
   refundFailed: { summary: 'REFUND_FAILED: the payment system refused', value: { type: 'REFUND_FAILED', reason: '买家支付宝账户已冻结，原路退款失败' } },

@@ -80,7 +80,11 @@ const WITH_CONTEXT = `c.*, to_jsonb(o) AS context_order,
   COALESCE((SELECT jsonb_agg(to_jsonb(t) ORDER BY t.due_at, t.timer_id) FROM case_timers t WHERE t.case_id = c.id), '[]') AS context_timers`;
 
 function withContext(row: Record<string, unknown>): CaseWithContext {
-  const { context_order: order, context_timers: timers, ...caseRow } = row as Record<string, unknown> & {
+  const {
+    context_order: order,
+    context_timers: timers,
+    ...caseRow
+  } = row as Record<string, unknown> & {
     context_order: Parameters<typeof toOrderRecord>[0];
     context_timers: Array<Parameters<typeof toTimerRow>[0]>;
   };

@@ -177,7 +177,12 @@ export class CaseView {
   @ApiProperty({ type: [DeadlineView], description: 'Running deadlines, soonest first' })
   deadlines!: DeadlineView[];
 
-  @ApiProperty({ enum: CASE_EVENT_TYPES, isArray: true, description: 'Events the case’s state accepts now (rules may still refuse them)', example: ['CONTACT_BUYER', 'PROPOSE'] })
+  @ApiProperty({
+    enum: CASE_EVENT_TYPES,
+    isArray: true,
+    description: 'Events the case’s state accepts now (rules may still refuse them)',
+    example: ['CONTACT_BUYER', 'PROPOSE'],
+  })
   allowedEvents!: CaseEventType[];
 
   @ApiPropertyOptional({ type: CaseOrderView, description: 'The order as on file' })

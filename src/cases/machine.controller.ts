@@ -21,7 +21,12 @@ export class MachineController {
   @ApiOperation({ operationId: 'getCaseMachineDiagram', summary: 'The case machine as a Mermaid state diagram, generated from the definition' })
   @ApiOkResponse({
     description: 'A Mermaid `stateDiagram-v2`',
-    content: { 'text/plain': { schema: { type: 'string' }, example: 'stateDiagram-v2\n  [*] --> open\n  state open {\n    open_contact --> open_verify : CONTACT_BUYER\n  }' } },
+    content: {
+      'text/plain': {
+        schema: { type: 'string' },
+        example: 'stateDiagram-v2\n  [*] --> open\n  state open {\n    open_contact --> open_verify : CONTACT_BUYER\n  }',
+      },
+    },
   })
   mermaid(): string {
     return caseMachineMermaid();

@@ -1,7 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { CASE_TIMERS, TIMER_NAMES, type TimerName } from './machine/case-timers.js';
 import type { CaseMachineDescription } from './machine/case-machine.describe.js';
-import { CASE_EVENT_SOURCES, CASE_EVENT_TYPES, CASE_TYPES, type CaseEventSource, type CaseEventType, type CasePolicy, type CaseType } from './machine/case.types.js';
+import {
+  CASE_EVENT_SOURCES,
+  CASE_EVENT_TYPES,
+  CASE_TYPES,
+  type CaseEventSource,
+  type CaseEventType,
+  type CasePolicy,
+  type CaseType,
+} from './machine/case.types.js';
 
 const EVENT_SOURCES = [...new Set(Object.values(CASE_EVENT_SOURCES))];
 const POLICY_KEYS = [...new Set(Object.values(CASE_TIMERS).map((timer) => timer.policyKey))];
@@ -13,7 +21,12 @@ export class CaseStateView {
   @ApiProperty({ description: 'archived is the only final state' })
   final!: boolean;
 
-  @ApiProperty({ enum: CASE_EVENT_TYPES, isArray: true, description: 'Events callers may send here (rules may still refuse them)', example: ['VERIFY', 'PROPOSE'] })
+  @ApiProperty({
+    enum: CASE_EVENT_TYPES,
+    isArray: true,
+    description: 'Events callers may send here (rules may still refuse them)',
+    example: ['VERIFY', 'PROPOSE'],
+  })
   events!: CaseEventType[];
 
   @ApiProperty({ enum: TIMER_NAMES, isArray: true, description: 'Deadlines running while the case is here', example: ['MERCHANT_RESPONSE'] })
@@ -24,7 +37,11 @@ export class CaseEventSourceView {
   @ApiProperty({ enum: CASE_EVENT_TYPES, example: 'REFUND_EXECUTED' })
   type!: CaseEventType;
 
-  @ApiProperty({ enum: EVENT_SOURCES, description: 'agent: an agent session; buyer, money, platform: the order system’s API key; timer: the service itself', example: 'money' })
+  @ApiProperty({
+    enum: EVENT_SOURCES,
+    description: 'agent: an agent session; buyer, money, platform: the order system’s API key; timer: the service itself',
+    example: 'money',
+  })
   source!: CaseEventSource;
 }
 

@@ -24,5 +24,13 @@ export interface TimerDbRow {
 }
 
 export function toTimerRow(row: TimerDbRow): TimerRow {
-  return { caseId: row.case_id, timerId: row.timer_id, shopId: row.shop_id, event: row.event, dueAt: new Date(row.due_at), attempts: row.attempts, retryAt: row.retry_at === null || row.retry_at === undefined ? null : new Date(row.retry_at) };
+  return {
+    caseId: row.case_id,
+    timerId: row.timer_id,
+    shopId: row.shop_id,
+    event: row.event,
+    dueAt: new Date(row.due_at),
+    attempts: row.attempts,
+    retryAt: row.retry_at === null || row.retry_at === undefined ? null : new Date(row.retry_at),
+  };
 }

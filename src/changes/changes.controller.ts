@@ -10,7 +10,6 @@ import { ChangesQueryDto } from './changes-query.dto.js';
 import { ChangesRepository } from './changes.repository.js';
 import { feedCursor } from './feed-cursor.js';
 
-
 @ApiTag('Change feed')
 @Controller('v1/changes')
 export class ChangesController {

@@ -18,7 +18,6 @@ import { mayOverrideReplyGuard } from '../replies/reply-guard.service.js';
 import { WebhooksController } from '../webhooks/webhooks.controller.js';
 import type { Capabilities } from './console-bootstrap.view.js';
 
-
 /** A capability that is exactly "may call this route": read from the route's own `@Allow`. */
 const ROUTES: Record<string, [Type, string]> = {
   claim: [QueueController, 'claim'],

@@ -145,12 +145,33 @@ export const DEMO_CASES: DemoCase[] = [
   // archived: every way a case ends
   { type: 'refund', ageHours: 31, amount: 19900, reason: 'quality_problem', assignee: 0, steps: ['contact', 'full', 'refunded'] },
   { type: 'refund', ageHours: 29, amount: 29900, reason: 'not_as_described', assignee: 1, steps: [...CONTACTED, 'partial', 'accept', 'refunded'] },
-  { type: 'return', ageHours: 35, amount: 59900, reason: 'quality_problem', assignee: 2, steps: [...CONTACTED, 'returnAndRefund', 'shipReturn', 'received', 'refunded'] },
-  { type: 'exchange', ageHours: 39, amount: 0, reason: 'wrong_item', assignee: 0, steps: [...CONTACTED, 'exchange', 'shipReturn', 'received', 'exchangeShipped'] },
+  {
+    type: 'return',
+    ageHours: 35,
+    amount: 59900,
+    reason: 'quality_problem',
+    assignee: 2,
+    steps: [...CONTACTED, 'returnAndRefund', 'shipReturn', 'received', 'refunded'],
+  },
+  {
+    type: 'exchange',
+    ageHours: 39,
+    amount: 0,
+    reason: 'wrong_item',
+    assignee: 0,
+    steps: [...CONTACTED, 'exchange', 'shipReturn', 'received', 'exchangeShipped'],
+  },
   { type: 'complaint', ageHours: 60, amount: 0, reason: 'logistics_delay', assignee: 1, steps: [...CONTACTED, 'compensation', 'accept', 'remedyDone'] },
   { type: 'refund', ageHours: 12, amount: 7900, reason: 'ordered_wrong', steps: ['withdraw'] },
   { type: 'refund', ageHours: 34, amount: 11900, reason: 'ordered_wrong', assignee: 2, steps: [...CONTACTED, 'reject', 'accept'] },
-  { type: 'refund', ageHours: 37, amount: 33900, reason: 'not_as_described', assignee: 0, steps: [...CONTACTED, 'reject', 'escalate', 'intervene', 'rulingForMerchant'] },
+  {
+    type: 'refund',
+    ageHours: 37,
+    amount: 33900,
+    reason: 'not_as_described',
+    assignee: 0,
+    steps: [...CONTACTED, 'reject', 'escalate', 'intervene', 'rulingForMerchant'],
+  },
   // filed more than 48 h before anyone answered: the platform approved them on arrival
   { type: 'refund', ageHours: 49, amount: 17900, reason: 'quality_problem', steps: ['refunded'] },
   { type: 'return', ageHours: 50, amount: 45900, reason: 'quality_problem', steps: [] },
@@ -170,7 +191,11 @@ export class DemoApi {
   constructor(private readonly base: string) {}
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the demo reads a few fields of answers it does not model
-  async call<T = any>(method: string, path: string, options: { token?: string; body?: unknown; ok?: number[]; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; ok?: number[]; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: T }> {
     const response = await fetch(new URL(path, this.base), {
       method,
       headers: {
@@ -204,7 +229,10 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
   const existing: Array<{ email: string }> = (await api.call('GET', `/v1/shops/${shop.id}/agents`, { token: admin })).body;
   for (const member of DEMO_TEAM) {
     if (existing.some((agent) => agent.email === member.email)) continue;
-    await api.call('POST', `/v1/shops/${shop.id}/agents`, { token: admin, body: { email: member.email, displayName: member.displayName, role: member.role, password: member.password } });
+    await api.call('POST', `/v1/shops/${shop.id}/agents`, {
+      token: admin,
+      body: { email: member.email, displayName: member.displayName, role: member.role, password: member.password },
+    });
   }
   const tokens = new Map<string, string>();
   for (const member of DEMO_TEAM) {
@@ -213,7 +241,8 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
     tokens.set(member.email, login.body.token);
   }
   const idOf = new Map<string, string>();
-  for (const agent of (await api.call('GET', `/v1/shops/${shop.id}/agents`, { token: admin })).body as Array<{ id: string; email: string }>) idOf.set(agent.email, agent.id);
+  for (const agent of (await api.call('GET', `/v1/shops/${shop.id}/agents`, { token: admin })).body as Array<{ id: string; email: string }>)
+    idOf.set(agent.email, agent.id);
   const agents = DEMO_TEAM.filter((m) => m.role === 'agent');
   const supervisor = DEMO_TEAM.find((m) => m.role === 'supervisor')!;
   const supervisorToken = tokens.get(supervisor.email)!;
@@ -221,7 +250,9 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
     await api.call('PUT', '/v1/agents/me/presence', { token: tokens.get(member.email)!, body: { presence: 'online' } });
   }
 
-  const apiKey: string = (await api.call('POST', `/v1/shops/${shop.id}/api-keys`, { token: admin, body: { name: `demo order system ${new Date().toISOString().slice(0, 10)}` } })).body.key;
+  const apiKey: string = (
+    await api.call('POST', `/v1/shops/${shop.id}/api-keys`, { token: admin, body: { name: `demo order system ${new Date().toISOString().slice(0, 10)}` } })
+  ).body.key;
   log('created an API key for the demo order system');
 
   // The cases, each once per shop (by its platform case id): a second run adds none.
@@ -243,7 +274,11 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
   }
   log(casesCreated > 0 ? `created ${casesCreated} cases` : 'the demo cases were there already: none added');
 
-  const spread = await spreadOf(api, supervisorToken, [...agents, supervisor].map((m) => idOf.get(m.email)!));
+  const spread = await spreadOf(
+    api,
+    supervisorToken,
+    [...agents, supervisor].map((m) => idOf.get(m.email)!),
+  );
   return {
     shop: { id: shop.id, slug, name: shop.name, created: shop.created },
     logins: DEMO_TEAM,

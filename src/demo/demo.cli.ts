@@ -16,9 +16,13 @@ async function main(): Promise<void> {
   console.log(`Seeding the demo shop ${slug} through ${api} …`);
   const result = await seedDemo({ api, adminToken, slug, log });
   const { spread } = result;
-  const steps = Object.entries(spread.byStep).map(([step, n]) => `${step} ${n}`).join(', ');
+  const steps = Object.entries(spread.byStep)
+    .map(([step, n]) => `${step} ${n}`)
+    .join(', ');
   console.log(`
-Cases: ${spread.total} (${Object.entries(spread.byType).map(([type, n]) => `${type} ${n}`).join(', ')})
+Cases: ${spread.total} (${Object.entries(spread.byType)
+    .map(([type, n]) => `${type} ${n}`)
+    .join(', ')})
   by step: ${steps}
   open, by deadline: overdue ${spread.bySla.overdue}, due soon ${spread.bySla.dueSoon}, ok ${spread.bySla.ok}; intervened ${spread.intervened}; unassigned ${spread.unassigned}
   Some 48 h deadlines end within the hour: watch them turn overdue and get auto-approved.

@@ -32,7 +32,9 @@ export class EvidenceBlobsRepository {
 
   /** Only one instance collects at a time; the others skip their turn. */
   async tryLockCollector(tx: Tx): Promise<boolean> {
-    const [{ locked }]: Array<{ locked: boolean }> = await tx.query(`SELECT pg_try_advisory_xact_lock(hashtextextended('evidence-orphan-collector', 0)) AS locked`);
+    const [{ locked }]: Array<{ locked: boolean }> = await tx.query(
+      `SELECT pg_try_advisory_xact_lock(hashtextextended('evidence-orphan-collector', 0)) AS locked`,
+    );
     return locked;
   }
 

@@ -55,8 +55,14 @@ export class EvidenceController {
       },
     },
     examples: {
-      buyerPhoto: { summary: 'The buyer’s photo of the sole coming off', value: { file: '(binary: sole.jpg)', party: 'buyer', kind: 'photo', note: '买家提供的开胶照片' } },
-      courierStamp: { summary: 'The carrier’s stamped receipt, from the merchant', value: { file: '(binary: receipt.pdf)', party: 'merchant', kind: 'courier_stamp' } },
+      buyerPhoto: {
+        summary: 'The buyer’s photo of the sole coming off',
+        value: { file: '(binary: sole.jpg)', party: 'buyer', kind: 'photo', note: '买家提供的开胶照片' },
+      },
+      courierStamp: {
+        summary: 'The carrier’s stamped receipt, from the merchant',
+        value: { file: '(binary: receipt.pdf)', party: 'merchant', kind: 'courier_stamp' },
+      },
     },
   })
   @ApiCreatedResponse({
@@ -80,8 +86,11 @@ export class EvidenceController {
     },
     description: 'Recorded (or, for a retry under the same Idempotency-Key, the evidence recorded the first time)',
     headers: {
-      Location: { description: 'The evidence file’s download URL', schema: { type: 'string' } },
-      'Idempotent-Replayed': { description: '`true` when this is the evidence recorded by an earlier upload with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
+      'Location': { description: 'The evidence file’s download URL', schema: { type: 'string' } },
+      'Idempotent-Replayed': {
+        description: '`true` when this is the evidence recorded by an earlier upload with the same Idempotency-Key',
+        schema: { type: 'string', enum: ['true'] },
+      },
     },
   })
   @ApiProblems(

@@ -51,7 +51,10 @@ export class EvidenceView {
   @ApiProperty({ description: 'Bytes', example: 182113 })
   size!: number;
 
-  @ApiProperty({ description: 'Hex sha256 of the bytes (also the download’s ETag)', example: '9f2c4b1d8e7a6f5c3b2a1908d7e6f5c4b3a29180f7e6d5c4b3a2918070f6e5d4' })
+  @ApiProperty({
+    description: 'Hex sha256 of the bytes (also the download’s ETag)',
+    example: '9f2c4b1d8e7a6f5c3b2a1908d7e6f5c4b3a29180f7e6d5c4b3a2918070f6e5d4',
+  })
   sha256!: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -122,7 +125,10 @@ export class EvidenceSubmission {
   @ApiProperty({ format: 'date-time' })
   submittedAt!: string;
 
-  @ApiProperty({ description: 'sha256 of the canonical JSON list of the package’s files', example: '4e1d9c2b7a6f5e4d3c2b1a0998877665544332211ffeeddccbbaa99887766554' })
+  @ApiProperty({
+    description: 'sha256 of the canonical JSON list of the package’s files',
+    example: '4e1d9c2b7a6f5e4d3c2b1a0998877665544332211ffeeddccbbaa99887766554',
+  })
   packageSha256!: string;
 
   @ApiProperty({ type: [String], format: 'uuid' })

@@ -21,7 +21,14 @@ import { EvidenceBlobsRepository } from './evidence-blobs.repository.js';
 import { receiveUpload, type ReceivedUpload } from './evidence-receiver.js';
 import { EvidenceUploadKeys, UploadKeyTakenOver } from './evidence-upload-keys.js';
 import { EvidenceException } from './evidence.problems.js';
-import { toEvidenceView, type CaseEvidenceSummary, type EvidenceChecklistItem, type EvidenceList, type EvidenceRecord, type EvidenceView } from './evidence.record.js';
+import {
+  toEvidenceView,
+  type CaseEvidenceSummary,
+  type EvidenceChecklistItem,
+  type EvidenceList,
+  type EvidenceRecord,
+  type EvidenceView,
+} from './evidence.record.js';
 import { EvidenceRepository } from './evidence.repository.js';
 import { parseEvidenceFields } from './dto/evidence-fields.dto.js';
 import { EvidenceBlobMissingError, EvidenceStorage } from './storage/evidence-storage.js';
@@ -89,7 +96,9 @@ export class EvidenceService {
         verdict.code === 'EVIDENCE_TYPE_MISMATCH'
           ? `The file is ${verdict.detectedType} but is named ${verdict.extension}.`
           : `Detected type: ${verdict.detectedType ?? 'unknown binary'}.`,
-        verdict.code === 'EVIDENCE_TYPE_MISMATCH' ? { detectedType: verdict.detectedType, extension: verdict.extension } : { detectedType: verdict.detectedType },
+        verdict.code === 'EVIDENCE_TYPE_MISMATCH'
+          ? { detectedType: verdict.detectedType, extension: verdict.extension }
+          : { detectedType: verdict.detectedType },
       );
     }
     const checkWindow = async (tx: Tx, loaded: CaseWithContext) => {

@@ -95,7 +95,10 @@ export class CasesController {
   @ApiProblems(CaseException, 'ORDER_NOT_SHIPPED', 'SPECIAL_GOODS_REFUND_ONLY', 'AMOUNT_EXCEEDS_REFUNDABLE', 'CURRENCY_MISMATCH')
   async open(@ShopCaller() caller: ShopPrincipal, @Body() body: OpenCaseDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaseView> {
     const { view, created } = await this.cases.open(caller, body);
-    reply.status(created ? 201 : 200).header('etag', `"${view.version}"`).header('location', `/v1/cases/${view.id}`);
+    reply
+      .status(created ? 201 : 200)
+      .header('etag', `"${view.version}"`)
+      .header('location', `/v1/cases/${view.id}`);
     return view;
   }
 
@@ -113,7 +116,10 @@ export class CasesController {
   @ApiOkResponse({
     type: CaseDetail,
     headers: ETAG,
-    example: { ...CASE_VIEW_EXAMPLE, evidence: { count: 0, submittedAt: null, checklistReason: 'quality_problem', checklist: [{ kind: 'photo', provided: false, count: 0 }] } },
+    example: {
+      ...CASE_VIEW_EXAMPLE,
+      evidence: { count: 0, submittedAt: null, checklistReason: 'quality_problem', checklist: [{ kind: 'photo', provided: false, count: 0 }] },
+    },
   })
   @ApiProblems(CaseException, 'CASE_NOT_FOUND')
   async get(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<CaseDetail> {

@@ -71,17 +71,22 @@ export class CasesService {
   async list(principal: ShopPrincipal, query: ListCasesDto): Promise<Page<CaseView>> {
     const after = decodeCursor(query.cursor);
     const records = await this.cases.list(this.dataSource.manager, principal.shopId, {
-        state: query.state,
-        type: query.type,
-        assigneeId: query.assigneeId,
-        externalOrderId: query.orderId,
-        platformCaseId: query.platformCaseId,
-        buyer: query.buyer,
-        dueBefore: query.dueBefore ? new Date(query.dueBefore) : undefined,
-        after,
-        limit: query.limit,
-      });
-    return toPage(records, query.limit, ({ record }) => ({ at: record.openedAt.toISOString(), id: record.id }), (c) => toCaseView(c.record, c.order, c.timers));
+      state: query.state,
+      type: query.type,
+      assigneeId: query.assigneeId,
+      externalOrderId: query.orderId,
+      platformCaseId: query.platformCaseId,
+      buyer: query.buyer,
+      dueBefore: query.dueBefore ? new Date(query.dueBefore) : undefined,
+      after,
+      limit: query.limit,
+    });
+    return toPage(
+      records,
+      query.limit,
+      ({ record }) => ({ at: record.openedAt.toISOString(), id: record.id }),
+      (c) => toCaseView(c.record, c.order, c.timers),
+    );
   }
 
   async send(principal: ShopPrincipal, caseId: string, event: CaseEvent, expectedVersion?: number): Promise<CaseView> {

@@ -48,7 +48,12 @@ export class MetricsController {
       'outcomes, the quality refund rate, the 30-day intervention rate and volume, recodes from quality to non-quality, satisfaction ' +
       'and the gold-team thresholds. `from`/`to` are days in the shop’s time zone, both inclusive (default: the last 30 days).',
   })
-  async summary(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodCsvQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  async summary(
+    @ShopCaller() caller: ShopPrincipal,
+    @Query() query: PeriodCsvQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const result = await this.metrics.summary(caller, query);
     return negotiate(accept, query, reply, result, summaryCsv, `metrics-summary-${result.period.from}-${result.period.to}`);
   }
@@ -56,8 +61,16 @@ export class MetricsController {
   @Get('timeseries')
   @Allow(...CALLERS)
   @ApiJsonOrCsvResponse(MetricsTimeseries)
-  @ApiOperation({ operationId: 'getMetricsTimeseries', summary: 'One metric per shop day over a period (zeros on empty days); the 30-day intervention metrics roll over the 30 days ending on each day' })
-  async timeseries(@ShopCaller() caller: ShopPrincipal, @Query() query: TimeseriesQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({
+    operationId: 'getMetricsTimeseries',
+    summary: 'One metric per shop day over a period (zeros on empty days); the 30-day intervention metrics roll over the 30 days ending on each day',
+  })
+  async timeseries(
+    @ShopCaller() caller: ShopPrincipal,
+    @Query() query: TimeseriesQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const result = await this.metrics.timeseries(caller, query);
     return negotiate(accept, query, reply, result, timeseriesCsv, `metrics-${result.metric}-${result.from}-${result.to}`);
   }
@@ -65,15 +78,26 @@ export class MetricsController {
   @Get('agents')
   @Allow(...CALLERS)
   @ApiJsonOrCsvResponse(MetricsAgents)
-  @ApiOperation({ operationId: 'getAgentMetrics', summary: 'Per agent: cases handled in the period, open and overdue now, median first response, satisfaction' })
-  async agents(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodCsvQueryDto, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({
+    operationId: 'getAgentMetrics',
+    summary: 'Per agent: cases handled in the period, open and overdue now, median first response, satisfaction',
+  })
+  async agents(
+    @ShopCaller() caller: ShopPrincipal,
+    @Query() query: PeriodCsvQueryDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const result = await this.metrics.agents(caller, query);
     return negotiate(accept, query, reply, result, agentsCsv, `metrics-agents-${result.period.from}-${result.period.to}`);
   }
 
   @Get('paid-orders')
   @Allow(...CALLERS)
-  @ApiOperation({ operationId: 'getPaidOrders', summary: 'The daily paid-order counts the order system reported, one entry per day of the period (null when unknown)' })
+  @ApiOperation({
+    operationId: 'getPaidOrders',
+    summary: 'The daily paid-order counts the order system reported, one entry per day of the period (null when unknown)',
+  })
   @ApiOkResponse({ type: PaidOrdersReport })
   paidOrders(@ShopCaller() caller: ShopPrincipal, @Query() query: PeriodQueryDto): Promise<PaidOrdersReport> {
     return this.metrics.paidOrders(caller, query);
@@ -86,7 +110,19 @@ export class MetricsController {
     operationId: 'reportPaidOrders',
     summary: 'Report paid orders per shop day (the denominator of the quality refund rate); each listed day’s count is replaced',
   })
-  @ApiBody({ type: PaidOrdersDto, examples: { twoDays: { value: { days: [{ date: '2026-11-20', paidOrders: 1520 }, { date: '2026-11-21', paidOrders: 1388 }] } } } })
+  @ApiBody({
+    type: PaidOrdersDto,
+    examples: {
+      twoDays: {
+        value: {
+          days: [
+            { date: '2026-11-20', paidOrders: 1520 },
+            { date: '2026-11-21', paidOrders: 1388 },
+          ],
+        },
+      },
+    },
+  })
   @ApiOkResponse({ type: SavedPaidOrders })
   savePaidOrders(@ShopCaller() caller: ShopPrincipal, @Body() body: PaidOrdersDto): Promise<SavedPaidOrders> {
     return this.metrics.savePaidOrders(caller, body);

@@ -21,8 +21,16 @@ describe('metrics CSV', () => {
     const csv = agentsCsv({
       agents: [
         {
-          agentId: 'a1', displayName: '=HYPERLINK("x")', role: 'agent', active: true, handled: 1, openNow: 2, overdueNow: 0, dueSoonNow: 1,
-          firstResponse: { count: 1, medianSeconds: 60 }, satisfaction: { ratings: 0, satisfied: 0, satisfiedShare: 0 },
+          agentId: 'a1',
+          displayName: '=HYPERLINK("x")',
+          role: 'agent',
+          active: true,
+          handled: 1,
+          openNow: 2,
+          overdueNow: 0,
+          dueSoonNow: 1,
+          firstResponse: { count: 1, medianSeconds: 60 },
+          satisfaction: { ratings: 0, satisfied: 0, satisfiedShare: 0 },
         },
       ],
     });

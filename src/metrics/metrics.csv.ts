@@ -38,13 +38,34 @@ interface AgentFigures {
 
 export function agentsCsv(result: { agents: AgentFigures[] }): string {
   const header = [
-    'agentId', 'displayName', 'role', 'active', 'handled', 'openNow', 'overdueNow', 'dueSoonNow',
-    'firstResponses', 'firstResponseMedianSeconds', 'ratings', 'satisfied', 'satisfiedShare',
+    'agentId',
+    'displayName',
+    'role',
+    'active',
+    'handled',
+    'openNow',
+    'overdueNow',
+    'dueSoonNow',
+    'firstResponses',
+    'firstResponseMedianSeconds',
+    'ratings',
+    'satisfied',
+    'satisfiedShare',
   ];
   const rows = result.agents.map((a): CsvValue[] => [
-    a.agentId, a.displayName, a.role, a.active, a.handled, a.openNow, a.overdueNow,
-    a.dueSoonNow, a.firstResponse.count, a.firstResponse.medianSeconds, a.satisfaction.ratings,
-    a.satisfaction.satisfied, a.satisfaction.satisfiedShare,
+    a.agentId,
+    a.displayName,
+    a.role,
+    a.active,
+    a.handled,
+    a.openNow,
+    a.overdueNow,
+    a.dueSoonNow,
+    a.firstResponse.count,
+    a.firstResponse.medianSeconds,
+    a.satisfaction.ratings,
+    a.satisfaction.satisfied,
+    a.satisfaction.satisfiedShare,
   ]);
   return lines([header, ...rows]);
 }

@@ -76,7 +76,13 @@ export class MetricsService {
       timezone: timeZone,
       period,
       opened: { total: sum(openedByType), byType: openedByType },
-      responseWindow: { settled: inTime + late + missed, answeredInTime: inTime, answeredLate: late, missed, inTimeShare: ratio(inTime, inTime + late + missed) },
+      responseWindow: {
+        settled: inTime + late + missed,
+        answeredInTime: inTime,
+        answeredLate: late,
+        missed,
+        inTimeShare: ratio(inTime, inTime + late + missed),
+      },
       autoApproved: { count: missed, amount: amounts(c, 'autoApprovedAmount.') },
       firstResponse: { count: countOf(total.firstResponse), medianSeconds: frMedian, p90Seconds: frP90 },
       resolution: { count: countOf(total.resolution), medianSeconds: resMedian, p90Seconds: resP90 },
@@ -118,7 +124,10 @@ export class MetricsService {
     const dueSoonMs = this.env.DEADLINE_WARNING_LEAD_MINUTES * 60_000;
     const agentLoads: Also<AgentLoad[]> = (tx, _days, now) => this.metrics.agentLoads(tx, caller.shopId, now, dueSoonMs);
     const { timeZone, period, figures, now, extra: agents } = await this.load(caller.shopId, query, 0, agentLoads);
-    const total = totalOf(dayRange(period.from, period.to).map((day) => figures.get(day)!), { agents: true });
+    const total = totalOf(
+      dayRange(period.from, period.to).map((day) => figures.get(day)!),
+      { agents: true },
+    );
     const rows = agents.map((agent) => {
       const runs = total.firstResponseByAgent.get(agent.id) ?? [];
       const [median] = percentiles(runs, [0.5]);
@@ -260,7 +269,11 @@ export class MetricsService {
         const end = run[run.length - 1].end;
         const facts = await this.metrics.factGroups(tx, shopId, timeZone, start, end);
         const ratings = await this.metrics.ratingGroups(tx, shopId, timeZone, start, end);
-        const built = buildDays(run.map((b) => b.day), facts, ratings);
+        const built = buildDays(
+          run.map((b) => b.day),
+          facts,
+          ratings,
+        );
         for (const b of run) {
           const day = built.get(b.day)!;
           figures.set(b.day, day);
@@ -307,4 +320,3 @@ function missingRuns(bounds: DayBounds[], cached: Map<Day, DayFigures>): DayBoun
   if (current.length) runs.push(current);
   return runs;
 }
-

@@ -17,7 +17,12 @@ function countsOf(keys: readonly string[], description: string) {
 
 /** Money per currency: `{ "CNY": 29900 }`, minor units. */
 function amountsByCurrency(description: string) {
-  return ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, description: `${description}, in minor units per currency`, example: { CNY: 89700 } });
+  return ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: `${description}, in minor units per currency`,
+    example: { CNY: 89700 },
+  });
 }
 
 export class MetricPeriod {

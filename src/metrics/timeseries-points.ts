@@ -22,7 +22,7 @@ export function rollingInterventions(figures: Map<Day, DayFigures>, from: Day, t
     }
     if (i >= INTERVENTION_WINDOW_DAYS - 1) {
       windows.set(day, {
-        counts: { 'opened.all': openedSum, interventions: interventionSum },
+        counts: { 'opened.all': openedSum, 'interventions': interventionSum },
         agentCounts: {},
         firstResponse: [],
         firstResponseByAgent: new Map(),
@@ -40,7 +40,12 @@ export function isMoney(metric: TimeseriesMetric): boolean {
 }
 
 /** One day's (or one rolling window's) value of a timeseries metric and the number it is taken over. */
-export function pointOf(metric: TimeseriesMetric, t: Totals, currency: string, paidOrders: number | undefined): { value: number | null; n: number; basis?: string } {
+export function pointOf(
+  metric: TimeseriesMetric,
+  t: Totals,
+  currency: string,
+  paidOrders: number | undefined,
+): { value: number | null; n: number; basis?: string } {
   const c = t.counts;
   const opened = sum(countsUnder(c, 'opened.'));
   const settled = (c['response.in_time'] ?? 0) + (c['response.late'] ?? 0) + (c['response.missed'] ?? 0);
@@ -84,4 +89,3 @@ export function pointOf(metric: TimeseriesMetric, t: Totals, currency: string, p
       return { value: ratio(c['ratings.satisfied'] ?? 0, ratings), n: ratings };
   }
 }
-

@@ -50,7 +50,9 @@ const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : 
  * that a plain link in the console can ask for it. Off by default: programs that read the CSV do not
  * expect a BOM.
  */
-export function CsvBomQuery(description = 'With `true`, the CSV starts with a UTF-8 byte order mark (EF BB BF), so that Excel and WPS open Chinese text correctly.') {
+export function CsvBomQuery(
+  description = 'With `true`, the CSV starts with a UTF-8 byte order mark (EF BB BF), so that Excel and WPS open Chinese text correctly.',
+) {
   return applyDecorators(
     ApiPropertyOptional({ type: Boolean, default: false, description }),
     OptionalField(),

@@ -59,7 +59,9 @@ export interface CursorCodec<V> {
 export function cursorCodec<S extends Record<string, CursorFieldKind>>(schema: S, format: 'json' | 'dotted' = 'json'): CursorCodec<CursorValue<S>> {
   const fields = Object.keys(schema) as Array<keyof S & string>;
   const serialise = (value: CursorValue<S>) =>
-    format === 'json' ? JSON.stringify(Object.fromEntries(fields.map((field) => [field, value[field]]))) : fields.map((field) => String(value[field])).join('.');
+    format === 'json'
+      ? JSON.stringify(Object.fromEntries(fields.map((field) => [field, value[field]])))
+      : fields.map((field) => String(value[field])).join('.');
   const parse = (text: string): unknown[] | undefined => {
     if (format === 'dotted') {
       const parts = text.split('.');

@@ -80,12 +80,20 @@ describe('IP address classifier', () => {
     expect(kindOf(address)).toBe(kind);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '100.128.0.1', '172.32.0.1', '169.253.255.255', '2606:4700::1111', '2001:4860:4860::8888', '::ffff:8.8.8.8', '64:ff9b::8.8.8.8', '2002:808:808::1'])(
-    'should find nothing wrong with the public address %s',
-    (address) => {
-      expect(kindOf(address)).toBeNull();
-    },
-  );
+  it.each([
+    '93.184.216.34',
+    '8.8.8.8',
+    '100.128.0.1',
+    '172.32.0.1',
+    '169.253.255.255',
+    '2606:4700::1111',
+    '2001:4860:4860::8888',
+    '::ffff:8.8.8.8',
+    '64:ff9b::8.8.8.8',
+    '2002:808:808::1',
+  ])('should find nothing wrong with the public address %s', (address) => {
+    expect(kindOf(address)).toBeNull();
+  });
 
   it('should parse CIDR ranges and match addresses of the same family', () => {
     const ten = parseCidr('10.0.0.0/8')!;

@@ -31,10 +31,22 @@ describe('cursor pagination', () => {
   it('should cut a page and point the cursor at its last item', () => {
     const ids = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'];
     const rows = [1, 2, 3].map((n) => ({ n, at: `2026-01-0${n}T00:00:00.000Z` }));
-    const page = toPage(rows, 2, (r) => ({ at: r.at, id: ids[r.n - 1] }), (r) => r.n);
+    const page = toPage(
+      rows,
+      2,
+      (r) => ({ at: r.at, id: ids[r.n - 1] }),
+      (r) => r.n,
+    );
     expect(page.items).toEqual([1, 2]);
     expect(decodeCursor(page.nextCursor!)).toEqual({ at: rows[1].at, id: ids[1] });
-    expect(toPage(rows, 3, (r) => ({ at: r.at, id: ids[r.n - 1] }), (r) => r.n).nextCursor).toBeNull();
+    expect(
+      toPage(
+        rows,
+        3,
+        (r) => ({ at: r.at, id: ids[r.n - 1] }),
+        (r) => r.n,
+      ).nextCursor,
+    ).toBeNull();
   });
 });
 
@@ -62,7 +74,9 @@ describe('cursorCodec', () => {
   it('should take null only where the field allows it', () => {
     const queue = cursorCodec({ dueAt: 'timestamp-or-null', requestedAmount: 'safe-int', id: 'uuid' });
     expect(queue.decode(queue.encode({ dueAt: null, requestedAmount: 29900, id: caseId }))).toEqual({ dueAt: null, requestedAmount: 29900, id: caseId });
-    expect(() => queue.decode(b64(JSON.stringify({ dueAt: null, requestedAmount: 1.5, id: caseId })))).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
+    expect(() => queue.decode(b64(JSON.stringify({ dueAt: null, requestedAmount: 1.5, id: caseId })))).toThrow(
+      expect.objectContaining({ code: 'INVALID_CURSOR' }),
+    );
     expect(() => decodeCursor(b64(JSON.stringify({ at: null, id: caseId })))).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
   });
 });

@@ -6,7 +6,15 @@ const archived = (assigneeId: string | null) => ({ shopId: 's', assigneeId, arch
 describe('open cases per agent', () => {
   it.each([
     ['a claim', open(null), open('a'), [{ agentId: 'a', shopId: 's', delta: 1 }]],
-    ['a transfer', open('a'), open('b'), [{ agentId: 'a', shopId: 's', delta: -1 }, { agentId: 'b', shopId: 's', delta: 1 }]],
+    [
+      'a transfer',
+      open('a'),
+      open('b'),
+      [
+        { agentId: 'a', shopId: 's', delta: -1 },
+        { agentId: 'b', shopId: 's', delta: 1 },
+      ],
+    ],
     ['a release', open('a'), open(null), [{ agentId: 'a', shopId: 's', delta: -1 }]],
     ['an archive', open('a'), archived('a'), [{ agentId: 'a', shopId: 's', delta: -1 }]],
     ['an event that keeps the holder', open('a'), open('a'), []],
@@ -25,6 +33,11 @@ describe('open cases per agent', () => {
       ...openCasesDeltas(open(null), open('a')),
     ];
     expect(netOpenCasesDeltas(moves)).toEqual([{ agentId: 'a', shopId: 's', delta: 2 }]);
-    expect(netOpenCasesDeltas([{ agentId: 'z', shopId: 's', delta: 1 }, { agentId: 'b', shopId: 's', delta: -1 }]).map((d) => d.agentId)).toEqual(['b', 'z']);
+    expect(
+      netOpenCasesDeltas([
+        { agentId: 'z', shopId: 's', delta: 1 },
+        { agentId: 'b', shopId: 's', delta: -1 },
+      ]).map((d) => d.agentId),
+    ).toEqual(['b', 'z']);
   });
 });

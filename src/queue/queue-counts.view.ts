@@ -41,7 +41,10 @@ export class AutoApproveView {
   @ApiProperty({ description: 'Currency of `amount`; CNY when nothing is at stake', example: 'CNY' })
   currency!: string;
 
-  @ApiProperty({ type: [AtStakeView], description: 'Per currency, most at stake first (one entry for a shop that sells in one currency; none when nothing is at stake)' })
+  @ApiProperty({
+    type: [AtStakeView],
+    description: 'Per currency, most at stake first (one entry for a shop that sells in one currency; none when nothing is at stake)',
+  })
   byCurrency!: AtStakeView[];
 }
 

@@ -111,13 +111,9 @@ export function toQueueItem(row: QueueRow, now: Date, dueSoonMs: number): QueueI
     reason: { code: row.reasonCode, category: row.reasonCategory },
     intervened: row.disputed,
     assigneeId: row.assigneeId,
-    deadline:
-      row.dueAt && row.dueTimer
-        ? { timer: row.dueTimer, event: timer ? CASE_TIMERS[timer].event : null, dueAt: row.dueAt.toISOString() }
-        : null,
+    deadline: row.dueAt && row.dueTimer ? { timer: row.dueTimer, event: timer ? CASE_TIMERS[timer].event : null, dueAt: row.dueAt.toISOString() } : null,
     timeLeftSeconds: row.dueAt ? Math.floor((row.dueAt.getTime() - now.getTime()) / 1000) : null,
     sla: slaStatusOf(row.dueAt, now, dueSoonMs),
     openedAt: row.openedAt.toISOString(),
   };
 }
-

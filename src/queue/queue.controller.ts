@@ -52,17 +52,31 @@ export class QueueController {
   @Put('cases/:caseId/assignee')
   @Allow('agent', 'supervisor')
   @ApiHeader({ name: 'If-Match', required: false, description: 'The case version you saw' })
-  @ApiOperation({ operationId: 'assignCase', summary: 'Assign (supervisor), transfer 转交 (your own case, to an online teammate) or release a case (agentId null)' })
+  @ApiOperation({
+    operationId: 'assignCase',
+    summary: 'Assign (supervisor), transfer 转交 (your own case, to an online teammate) or release a case (agentId null)',
+  })
   @ApiBody({
     type: AssignCaseDto,
     examples: {
-      transfer: { summary: 'Transfer (转交) to an online teammate', value: { agentId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', note: '买家要求换人跟进，转交给小王' } },
+      transfer: {
+        summary: 'Transfer (转交) to an online teammate',
+        value: { agentId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', note: '买家要求换人跟进，转交给小王' },
+      },
       release: { summary: 'Put the case back in the queue', value: { agentId: null } },
     },
   })
   @ApiOkResponse({ type: CaseView, description: 'The case with its new assignee' })
   @ApiProblems(CaseException, 'INVALID_IF_MATCH', 'CASE_NOT_FOUND', 'VERSION_MISMATCH')
-  @ApiProblems(QueueException, 'CASE_NOT_YOURS', 'CASE_ARCHIVED', 'AGENT_AT_CAPACITY', 'ASSIGNEE_UNAVAILABLE', 'ASSIGNEE_NOT_FOUND', 'ASSIGNEE_CANNOT_WORK_CASES')
+  @ApiProblems(
+    QueueException,
+    'CASE_NOT_YOURS',
+    'CASE_ARCHIVED',
+    'AGENT_AT_CAPACITY',
+    'ASSIGNEE_UNAVAILABLE',
+    'ASSIGNEE_NOT_FOUND',
+    'ASSIGNEE_CANNOT_WORK_CASES',
+  )
   async assign(
     @CurrentPrincipal() caller: AgentPrincipal,
     @UuidParam('caseId') caseId: string,

@@ -1,6 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PLATFORMS } from '../shops/shop.record.js';
-import { EVIDENCE_KINDS, REASON_CATEGORIES, REASON_CODES, type EvidenceKind, type ReasonCategory, type ReasonCode, type ReasonDefinition } from './reason.types.js';
+import {
+  EVIDENCE_KINDS,
+  REASON_CATEGORIES,
+  REASON_CODES,
+  type EvidenceKind,
+  type ReasonCategory,
+  type ReasonCode,
+  type ReasonDefinition,
+} from './reason.types.js';
 
 export class ReasonLabels {
   @ApiProperty({ example: '商品质量问题' })

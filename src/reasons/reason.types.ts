@@ -1,16 +1,7 @@
 export const REASON_CATEGORIES = ['quality', 'non_quality'] as const;
 export type ReasonCategory = (typeof REASON_CATEGORIES)[number];
 
-export const EVIDENCE_KINDS = [
-  'photo',
-  'video',
-  'courier_stamp',
-  'signed_receipt',
-  'chat_log',
-  'invoice',
-  'inspection_report',
-  'other',
-] as const;
+export const EVIDENCE_KINDS = ['photo', 'video', 'courier_stamp', 'signed_receipt', 'chat_log', 'invoice', 'inspection_report', 'other'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export const REASON_CODES = [

@@ -19,7 +19,9 @@ describe('reason catalog', () => {
   });
 
   it('should count exactly the seven merchant-fault reasons as quality', () => {
-    const quality = listReasons().filter((reason) => isQualityReason(reason.code)).map((reason) => reason.code);
+    const quality = listReasons()
+      .filter((reason) => isQualityReason(reason.code))
+      .map((reason) => reason.code);
     expect(quality.sort()).toEqual(
       ['counterfeit', 'damaged_in_transit', 'expired_or_spoiled', 'missing_parts', 'not_as_described', 'quality_problem', 'wrong_item'].sort(),
     );

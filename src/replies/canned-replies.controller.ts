@@ -37,9 +37,17 @@ export class CannedRepliesController {
     examples: {
       returnReminder: {
         summary: 'Remind the buyer to ship the return',
-        value: { step: 'followUp', caseType: 'return', title: '提醒寄回商品', body: '您好，{buyerName}，退货申请已同意，请在{deadline}前寄回商品，寄出后在订单里填写快递单号即可。' },
+        value: {
+          step: 'followUp',
+          caseType: 'return',
+          title: '提醒寄回商品',
+          body: '您好，{buyerName}，退货申请已同意，请在{deadline}前寄回商品，寄出后在订单里填写快递单号即可。',
+        },
       },
-      anyType: { summary: 'A greeting for every case type', value: { step: 'contact', title: '首次联系', body: '您好，我是{shopName}的售后客服{agentName}，您的售后申请我们已收到。' } },
+      anyType: {
+        summary: 'A greeting for every case type',
+        value: { step: 'contact', title: '首次联系', body: '您好，我是{shopName}的售后客服{agentName}，您的售后申请我们已收到。' },
+      },
     },
   })
   @ApiCreatedResponse({ type: CannedReplyView })

@@ -29,7 +29,10 @@ export class RepliesController {
     type: CheckReplyDto,
     examples: {
       offPlatform: { summary: 'Moves the buyer to WeChat: blocked', value: { text: '亲，您可以加我微信 wx_kefu01 详细沟通' } },
-      forCase: { summary: 'Judged for a case’s platform', value: { text: '您好，退款已提交，预计 1-3 个工作日原路退回。', caseId: '0b7c2f0e-3b8f-4a53-9d54-2f1f1e9b7a10' } },
+      forCase: {
+        summary: 'Judged for a case’s platform',
+        value: { text: '您好，退款已提交，预计 1-3 个工作日原路退回。', caseId: '0b7c2f0e-3b8f-4a53-9d54-2f1f1e9b7a10' },
+      },
     },
   })
   @ApiOkResponse({
@@ -38,7 +41,15 @@ export class RepliesController {
       platform: 'taobao',
       blocked: true,
       findings: [
-        { rule: 'contact-details', category: 'off-platform-contact', severity: 'block', message: '不得引导买家添加站外联系方式 / Do not move the buyer to off-platform contact', match: '加我微信 wx_kefu01', start: 6, end: 19 },
+        {
+          rule: 'contact-details',
+          category: 'off-platform-contact',
+          severity: 'block',
+          message: '不得引导买家添加站外联系方式 / Do not move the buyer to off-platform contact',
+          match: '加我微信 wx_kefu01',
+          start: 6,
+          end: 19,
+        },
       ],
     },
   })
@@ -71,7 +82,10 @@ export class RepliesController {
       draft: { summary: 'A draft written for this case', value: { body: '您好，{buyerName}，退款{amount}已提交，请留意到账通知。' } },
     },
   })
-  @ApiOkResponse({ type: RenderedCaseReply, example: { text: '您好，小明，退款¥299.00已提交，请留意到账通知。', unresolved: [], findings: [], blocked: false } })
+  @ApiOkResponse({
+    type: RenderedCaseReply,
+    example: { text: '您好，小明，退款¥299.00已提交，请留意到账通知。', unresolved: [], findings: [], blocked: false },
+  })
   @ApiProblems(CaseException, 'CASE_NOT_FOUND')
   @ApiProblems(RepliesException, 'CANNED_REPLY_NOT_FOUND')
   render(@ShopCaller() caller: ShopPrincipal, @UuidParam('caseId') caseId: string, @Body() body: RenderReplyDto): Promise<RenderedCaseReply> {

@@ -88,7 +88,12 @@ export class CannedReplyView {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ type: String, nullable: true, description: 'The default this reply started as; null for one the shop wrote', example: 'followUp.returnReminder' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The default this reply started as; null for one the shop wrote',
+    example: 'followUp.returnReminder',
+  })
   defaultKey!: string | null;
 
   @ApiProperty({ enum: REPLY_STEPS, example: 'followUp' })

@@ -37,10 +37,13 @@ export interface LiveApiKey {
 @Injectable()
 export class ApiKeysRepository {
   async insert(tx: Tx, key: NewApiKey): Promise<ApiKey> {
-    const [row]: ApiKeyRow[] = await tx.query(
-      `INSERT INTO api_keys (shop_id, name, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-      [key.shopId, key.name, key.prefix, key.keyHash, key.createdAt],
-    );
+    const [row]: ApiKeyRow[] = await tx.query(`INSERT INTO api_keys (shop_id, name, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *`, [
+      key.shopId,
+      key.name,
+      key.prefix,
+      key.keyHash,
+      key.createdAt,
+    ]);
     return toApiKeyRecord(row);
   }
 

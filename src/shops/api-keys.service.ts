@@ -12,7 +12,6 @@ import { assertShopAccess } from './shop-access.js';
 import { ShopException } from './shop.problems.js';
 import { ShopsService } from './shops.service.js';
 
-
 function toView(key: ApiKey): ApiKeyView {
   return {
     id: key.id,

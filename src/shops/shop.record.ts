@@ -24,7 +24,10 @@ export interface Shop {
 }
 
 /** The policy windows, as the columns name them in camelCase. */
-export type ShopPolicyFields = Pick<Shop, 'merchantResponseHours' | 'buyerReturnShippingDays' | 'merchantReceiptDays' | 'disputeEvidenceHours' | 'buyerEscalationDays'>;
+export type ShopPolicyFields = Pick<
+  Shop,
+  'merchantResponseHours' | 'buyerReturnShippingDays' | 'merchantReceiptDays' | 'disputeEvidenceHours' | 'buyerEscalationDays'
+>;
 
 /** What a new shop is inserted with; id and timestamps come from the database. */
 export type NewShop = Omit<Shop, 'id' | 'createdAt' | 'updatedAt'>;

@@ -42,9 +42,7 @@ class FakeFeed {
 
   readonly repository = {
     page: async (_tx: unknown, shopId: string, after: FeedPosition | undefined, limit: number) => {
-      const snapshot = this.rows
-        .filter((r) => r.shopId === shopId && (!after || compareFeedPositions(positionOf(r), after) > 0))
-        .slice(0, limit);
+      const snapshot = this.rows.filter((r) => r.shopId === shopId && (!after || compareFeedPositions(positionOf(r), after) > 0)).slice(0, limit);
       if (this.holdNext?.(after)) {
         this.holdNext = undefined;
         await new Promise<void>((release) => this.reads.push({ after, release }));

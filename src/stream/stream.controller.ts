@@ -47,7 +47,11 @@ export class StreamController {
       'the browser reconnects after `retry`.',
   })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last event received: resume after it (browsers send it when they reconnect)' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'The id of the last event received: resume after it (browsers send it when they reconnect)',
+  })
   @ApiOkResponse({
     description: 'A `text/event-stream` that stays open',
     content: { 'text/event-stream': { schema: { type: 'string' }, example: STREAM_EXAMPLE } },

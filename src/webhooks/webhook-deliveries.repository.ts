@@ -76,9 +76,10 @@ export class WebhookDeliveriesRepository {
   async enqueue(tx: Tx, events: readonly OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     const write = outboxWrite(events);
-    await tx.query(write.sql((columns) => `(SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${columns}) LIMIT ${write.rows.length})`), [
-      JSON.stringify(write.rows),
-    ]);
+    await tx.query(
+      write.sql((columns) => `(SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${columns}) LIMIT ${write.rows.length})`),
+      [JSON.stringify(write.rows)],
+    );
   }
 
   /**

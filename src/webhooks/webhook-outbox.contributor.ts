@@ -8,7 +8,16 @@ import { webhookEventsOf, type OutboxEvent } from './webhook-events.js';
  */
 export function outboxWrite(events: readonly OutboxEvent[]): CaseWrite {
   return {
-    rows: events.map((e, ord) => ({ ord, event_id: e.eventId, shop_id: e.shopId, case_id: e.caseId, order_id: e.orderId, type: e.type, ts: e.timestamp, data: e.data })),
+    rows: events.map((e, ord) => ({
+      ord,
+      event_id: e.eventId,
+      shop_id: e.shopId,
+      case_id: e.caseId,
+      order_id: e.orderId,
+      type: e.type,
+      ts: e.timestamp,
+      data: e.data,
+    })),
     sql: (from) => `INSERT INTO webhook_messages (event_id, shop_id, endpoint_id, case_id, event_type, payload, created_at, retry_from, next_attempt_at)
         SELECT e.event_id, e.shop_id, w.id, e.case_id, e.type,
           json_build_object('type', e.type, 'timestamp', e.ts, 'data', e.data || jsonb_build_object('orderId', o.external_order_id)),

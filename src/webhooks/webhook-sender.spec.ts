@@ -64,7 +64,7 @@ describe(WebhookSender.name, () => {
     expect(resolver.calls).toBe(1);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ body: '{"a":1}', localAddress: '127.0.0.1' });
-    expect(seen[0].headers).toMatchObject({ host: `hooks.example.test:${port}`, 'content-type': 'application/json', 'content-length': '7' });
+    expect(seen[0].headers).toMatchObject({ 'host': `hooks.example.test:${port}`, 'content-type': 'application/json', 'content-length': '7' });
   });
 
   it('should fall back from one checked address to the next when the first does not answer', async () => {
@@ -92,13 +92,20 @@ describe(WebhookSender.name, () => {
 
   it('should refuse a literal loopback address it is not allowed to reach, without connecting', async () => {
     const outcome = await sender('none', rebindingResolver('127.0.0.1', '127.0.0.1')).post(`http://127.0.0.1:${port}/`, {}, 'x');
-    expect(outcome).toMatchObject({ statusCode: null, refused: true, error: 'target address 127.0.0.1 is not allowed (loopback); allow it with WEBHOOK_ALLOWED_TARGETS' });
+    expect(outcome).toMatchObject({
+      statusCode: null,
+      refused: true,
+      error: 'target address 127.0.0.1 is not allowed (loopback); allow it with WEBHOOK_ALLOWED_TARGETS',
+    });
     expect(seen).toHaveLength(0);
   });
 
   it('should give the status of a redirect without following it, and keep only the start of a long answer', async () => {
     answer = (response) => response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end();
-    expect(await sender('127.0.0.1', rebindingResolver('127.0.0.1', '127.0.0.1')).post(`http://127.0.0.1:${port}/`, {}, 'x')).toMatchObject({ statusCode: 302, error: null });
+    expect(await sender('127.0.0.1', rebindingResolver('127.0.0.1', '127.0.0.1')).post(`http://127.0.0.1:${port}/`, {}, 'x')).toMatchObject({
+      statusCode: 302,
+      error: null,
+    });
     expect(seen).toHaveLength(1);
 
     answer = (response) => response.writeHead(500).end('e'.repeat(50_000));

@@ -81,7 +81,7 @@ export class WebhookSender {
         port: url.port || undefined,
         path: `${url.pathname}${url.search}`,
         method: 'POST',
-        headers: { ...headers, host: url.host, 'content-length': String(Buffer.byteLength(body)) },
+        headers: { ...headers, 'host': url.host, 'content-length': String(Buffer.byteLength(body)) },
         agent: this.agents[protocol],
         // A literal address is connected to as it is (it was the one checked); a name goes through this.
         lookup: pinnedLookup(vetted.addresses),

@@ -84,7 +84,9 @@ describe(WebhookTargetPolicy.name, () => {
     it('should take an explicit value over the default, "none" included', () => {
       const none = WebhookTargetPolicy.fromEnvironment(loadEnvironment({ WEBHOOK_ALLOWED_TARGETS: 'none' }));
       expect(none.refusal(ip('127.0.0.1'))).toBe('loopback');
-      const listed = WebhookTargetPolicy.fromEnvironment(loadEnvironment({ DATABASE_URL: 'postgres://u:p@db/app', ADMIN_TOKEN, WEBHOOK_ALLOWED_TARGETS: '10.0.0.0/8' }));
+      const listed = WebhookTargetPolicy.fromEnvironment(
+        loadEnvironment({ DATABASE_URL: 'postgres://u:p@db/app', ADMIN_TOKEN, WEBHOOK_ALLOWED_TARGETS: '10.0.0.0/8' }),
+      );
       expect(listed.refusal(ip('10.9.9.9'))).toBeNull();
       expect(listed.refusal(ip('127.0.0.1'))).toBe('loopback');
     });
@@ -149,7 +151,11 @@ describe(WebhookTargetPolicy.name, () => {
       const resolver = fakeResolver({ 'rebind.example.com': ['93.184.216.34', '10.0.0.5'], 'meta.example.com': ['::ffff:169.254.169.254'] });
       const policy = new WebhookTargetPolicy('none');
       await expect(policy.vet(new URL('http://rebind.example.com/'), resolver)).rejects.toThrow(
-        new TargetRefusedError('target address 10.0.0.5 (rebind.example.com) is not allowed (private); allow it with WEBHOOK_ALLOWED_TARGETS', '10.0.0.5', 'private'),
+        new TargetRefusedError(
+          'target address 10.0.0.5 (rebind.example.com) is not allowed (private); allow it with WEBHOOK_ALLOWED_TARGETS',
+          '10.0.0.5',
+          'private',
+        ),
       );
       await expect(policy.vet(new URL('http://meta.example.com/'), resolver)).rejects.toMatchObject({ kind: 'cloud metadata' });
     });
@@ -159,7 +165,10 @@ describe(WebhookTargetPolicy.name, () => {
       const policy = new WebhookTargetPolicy('none');
       await expect(policy.vet(new URL('http://10.1.2.3/hook'), resolver)).rejects.toThrow('target address 10.1.2.3 is not allowed (private)');
       await expect(policy.vet(new URL('http://[::ffff:7f00:1]/'), resolver)).rejects.toMatchObject({ kind: 'loopback' });
-      expect(await policy.vet(new URL('http://[2606:4700::1111]:8443/'), resolver)).toEqual({ host: '2606:4700::1111', addresses: [{ address: '2606:4700::1111', family: 6 }] });
+      expect(await policy.vet(new URL('http://[2606:4700::1111]:8443/'), resolver)).toEqual({
+        host: '2606:4700::1111',
+        addresses: [{ address: '2606:4700::1111', family: 6 }],
+      });
       expect(resolver.calls).toEqual([]);
     });
 

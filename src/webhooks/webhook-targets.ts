@@ -14,7 +14,6 @@ export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all:
 /** What `auto` means on the embedded database: the docs' receiver on this machine works out of the box. */
 export const EMBEDDED_ALLOWED_TARGETS = '127.0.0.0/8,::1';
 
-
 /** A webhook target the policy refused; the message is what the delivery log shows. */
 export class TargetRefusedError extends Error {
   constructor(
@@ -66,7 +65,8 @@ export class WebhookTargetPolicy {
 
   /** `auto` allows loopback when the service runs on its embedded database (no DATABASE_URL), nothing otherwise. */
   static fromEnvironment(env: Pick<Environment, 'WEBHOOK_ALLOWED_TARGETS' | 'DATABASE_URL'>): WebhookTargetPolicy {
-    const value = env.WEBHOOK_ALLOWED_TARGETS.trim().toLowerCase() === 'auto' ? (env.DATABASE_URL ? 'none' : EMBEDDED_ALLOWED_TARGETS) : env.WEBHOOK_ALLOWED_TARGETS;
+    const value =
+      env.WEBHOOK_ALLOWED_TARGETS.trim().toLowerCase() === 'auto' ? (env.DATABASE_URL ? 'none' : EMBEDDED_ALLOWED_TARGETS) : env.WEBHOOK_ALLOWED_TARGETS;
     return new WebhookTargetPolicy(value);
   }
 
@@ -156,7 +156,11 @@ export class WebhookTargetPolicy {
  */
 export function pinnedLookup(addresses: VettedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options?.all) callback(null, addresses.map(({ address, family }) => ({ address, family })));
+    if (options?.all)
+      callback(
+        null,
+        addresses.map(({ address, family }) => ({ address, family })),
+      );
     else callback(null, addresses[0].address, addresses[0].family);
   };
 }

@@ -11,6 +11,11 @@ export class WebhookTargetProblem extends ProblemException {
   static readonly problems = { WEBHOOK_TARGET_NOT_ALLOWED: { status: 422, title: 'Webhook target not allowed' } };
 
   constructor(detail: string) {
-    super({ ...WebhookTargetProblem.problems.WEBHOOK_TARGET_NOT_ALLOWED, code: 'WEBHOOK_TARGET_NOT_ALLOWED', detail, errors: [{ field: 'url', message: detail }] });
+    super({
+      ...WebhookTargetProblem.problems.WEBHOOK_TARGET_NOT_ALLOWED,
+      code: 'WEBHOOK_TARGET_NOT_ALLOWED',
+      detail,
+      errors: [{ field: 'url', message: detail }],
+    });
   }
 }

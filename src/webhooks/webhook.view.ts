@@ -32,7 +32,10 @@ export class WebhookEndpointView {
 
 /** An endpoint just created or rotated: the only answers that carry its signing secret. */
 export class WebhookEndpointWithSecret extends WebhookEndpointView {
-  @ApiProperty({ description: 'The Standard Webhooks signing secret (HMAC-SHA256). Shown in this response only.', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' })
+  @ApiProperty({
+    description: 'The Standard Webhooks signing secret (HMAC-SHA256). Shown in this response only.',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  })
   secret!: string;
 }
 
@@ -43,7 +46,11 @@ export class WebhookMessageView {
   @ApiProperty({ description: 'The message id (a number, as a string)', example: '1024' })
   id!: string;
 
-  @ApiProperty({ format: 'uuid', description: 'The `webhook-id` header the receiver got; the same for every endpoint of one event', example: '5f0c1c9e-8d43-4d0e-9a55-0d2f2b1f6a71' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The `webhook-id` header the receiver got; the same for every endpoint of one event',
+    example: '5f0c1c9e-8d43-4d0e-9a55-0d2f2b1f6a71',
+  })
   eventId!: string;
 
   @ApiProperty({ format: 'uuid' })

@@ -125,7 +125,10 @@ export class WebhooksController {
   @Patch('endpoints/:endpointId')
   @Allow('integration', 'supervisor')
   @Idempotent()
-  @ApiOperation({ operationId: 'updateWebhookEndpoint', summary: 'Change an endpoint’s URL, event filter or description, or disable it (pending messages wait)' })
+  @ApiOperation({
+    operationId: 'updateWebhookEndpoint',
+    summary: 'Change an endpoint’s URL, event filter or description, or disable it (pending messages wait)',
+  })
   @ApiBody({
     type: UpdateWebhookEndpointDto,
     examples: {
@@ -137,7 +140,11 @@ export class WebhooksController {
   @ApiOkResponse({ type: WebhookEndpointView })
   @ApiProblems(WebhookException, 'WEBHOOK_ENDPOINT_NOT_FOUND')
   @ApiProblems(WebhookTargetProblem, 'WEBHOOK_TARGET_NOT_ALLOWED')
-  update(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string, @Body() body: UpdateWebhookEndpointDto): Promise<WebhookEndpointView> {
+  update(
+    @ShopCaller() caller: ShopPrincipal,
+    @UuidParam('endpointId') endpointId: string,
+    @Body() body: UpdateWebhookEndpointDto,
+  ): Promise<WebhookEndpointView> {
     return this.webhooks.update(caller.shopId, endpointId, body);
   }
 
@@ -153,7 +160,11 @@ export class WebhooksController {
       'default, or `overlapHours`): `webhook-signature` then holds two space-separated signatures and a receiver verifies with either ' +
       'secret, so it can switch any time within the overlap. Rotating again ends an earlier overlap at once. The body is optional.',
   })
-  @ApiBody({ type: RotateSecretDto, required: false, examples: { default: { value: {} }, twoDays: { value: { overlapHours: 48 } }, now: { value: { overlapHours: 0 } } } })
+  @ApiBody({
+    type: RotateSecretDto,
+    required: false,
+    examples: { default: { value: {} }, twoDays: { value: { overlapHours: 48 } }, now: { value: { overlapHours: 0 } } },
+  })
   @ApiOkResponse({ type: WebhookEndpointWithSecret })
   @ApiProblems(WebhookException, 'WEBHOOK_ENDPOINT_NOT_FOUND')
   rotate(@ShopCaller() caller: ShopPrincipal, @UuidParam('endpointId') endpointId: string, @Body() body: RotateSecretDto): Promise<WebhookEndpointWithSecret> {
@@ -181,7 +192,10 @@ export class WebhooksController {
 
   @Get('messages/:messageId')
   @Allow('integration', 'supervisor', 'auditor')
-  @ApiOperation({ operationId: 'getWebhookMessage', summary: 'One message with its payload and every attempt (time, duration, status code, error, start of the response)' })
+  @ApiOperation({
+    operationId: 'getWebhookMessage',
+    summary: 'One message with its payload and every attempt (time, duration, status code, error, start of the response)',
+  })
   @MESSAGE_ID
   @ApiOkResponse({ type: WebhookMessageDetail, description: 'The message and its attempts' })
   @ApiProblems(WebhookException, 'WEBHOOK_MESSAGE_NOT_FOUND')
@@ -201,7 +215,11 @@ export class WebhooksController {
   @ApiParam({ name: 'webhookId', description: 'The `webhook-id` header value', example: '5f0c1c9e-8d43-4d0e-9a55-0d2f2b1f6a71' })
   @ApiOkResponse({ type: WebhookMessageDetail, description: 'The message and its attempts' })
   @ApiProblems(WebhookException, 'WEBHOOK_MESSAGE_NOT_FOUND', 'WEBHOOK_ID_AMBIGUOUS')
-  messageByWebhookId(@ShopCaller() caller: ShopPrincipal, @Param('webhookId') webhookId: string, @Query() query: MessageLookupDto): Promise<WebhookMessageDetail> {
+  messageByWebhookId(
+    @ShopCaller() caller: ShopPrincipal,
+    @Param('webhookId') webhookId: string,
+    @Query() query: MessageLookupDto,
+  ): Promise<WebhookMessageDetail> {
     return this.webhooks.messageByWebhookId(caller.shopId, webhookId, query.endpointId);
   }
 

@@ -46,7 +46,10 @@ export interface WebhookAttemptRow {
 /** Endpoints, the delivery log and redelivery. Every query is scoped by shop. */
 @Injectable()
 export class WebhooksRepository {
-  async insertEndpoint(tx: Tx, row: Omit<WebhookEndpointRow, 'id' | 'enabled' | 'updated_at' | 'previous_secret' | 'previous_secret_expires_at'>): Promise<WebhookEndpointRow> {
+  async insertEndpoint(
+    tx: Tx,
+    row: Omit<WebhookEndpointRow, 'id' | 'enabled' | 'updated_at' | 'previous_secret' | 'previous_secret_expires_at'>,
+  ): Promise<WebhookEndpointRow> {
     const [created] = await tx.query(
       `INSERT INTO webhook_endpoints (shop_id, url, description, secret, event_types, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
@@ -78,10 +81,7 @@ export class WebhooksRepository {
       params.push(value);
       sets.push(`${column} = $${params.length}`);
     }
-    const [rows] = await tx.query(
-      `UPDATE webhook_endpoints SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE id = $1 AND shop_id = $2 RETURNING *`,
-      params,
-    );
+    const [rows] = await tx.query(`UPDATE webhook_endpoints SET ${[...sets, 'updated_at = $3'].join(', ')} WHERE id = $1 AND shop_id = $2 RETURNING *`, params);
     return rows[0];
   }
 

@@ -166,11 +166,18 @@ export class WebhooksService {
   async messageByWebhookId(shopId: string, webhookId: string, endpointId?: string): Promise<WebhookMessageDetail> {
     const rows = UUID.test(webhookId) ? await this.webhooks.findMessagesByEventId(this.db, shopId, webhookId, endpointId) : [];
     if (rows.length === 0) {
-      throw new WebhookException('WEBHOOK_MESSAGE_NOT_FOUND', `No webhook message with webhook-id ${webhookId}${endpointId ? ` for endpoint ${endpointId}` : ''}.`);
+      throw new WebhookException(
+        'WEBHOOK_MESSAGE_NOT_FOUND',
+        `No webhook message with webhook-id ${webhookId}${endpointId ? ` for endpoint ${endpointId}` : ''}.`,
+      );
     }
     if (rows.length > 1) {
       const endpointIds = rows.map((row) => row.endpoint_id);
-      throw new WebhookException('WEBHOOK_ID_AMBIGUOUS', `webhook-id ${webhookId} went to ${rows.length} endpoints; pass endpointId (one of ${endpointIds.join(', ')}).`, { endpointIds });
+      throw new WebhookException(
+        'WEBHOOK_ID_AMBIGUOUS',
+        `webhook-id ${webhookId} went to ${rows.length} endpoints; pass endpointId (one of ${endpointIds.join(', ')}).`,
+        { endpointIds },
+      );
     }
     return { ...messageView(rows[0]), attemptLog: (await this.webhooks.attempts(this.db, shopId, rows[0].id)).map(attemptView) };
   }

@@ -198,10 +198,9 @@ describe('CaseEngine with its contributors on PostgreSQL', () => {
       ]);
 
       expect(await caseRow(h.db, opened.id)).toMatchObject({ state: 'archived', reserved_amount: 0, archived_at: expect.any(Date) });
-      const { rows } = await h.db.query(
-        `SELECT o.reserved_total::int, o.refunded_total::int FROM orders o JOIN cases c ON c.order_id = o.id WHERE c.id = $1`,
-        [opened.id],
-      );
+      const { rows } = await h.db.query(`SELECT o.reserved_total::int, o.refunded_total::int FROM orders o JOIN cases c ON c.order_id = o.id WHERE c.id = $1`, [
+        opened.id,
+      ]);
       expect(rows).toEqual([{ reserved_total: 0, refunded_total: 10_000 }]);
       expect((await openCaseCounts(h.db, shop.id))[agent]).toEqual({ counter: held - 1, actual: held - 1 });
       expect((await metricFacts(h.db, opened.id)).map((f) => f.kind)).toEqual(['opened', 'first_response', 'response', 'archived', 'refunded']);

@@ -22,7 +22,10 @@ export interface ApiResult<T = any> {
 }
 
 /** A call to the real API, as an integration or an agent with a Bearer token. */
-export async function api<T = any>(path: string, options: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResult<T>> {
+export async function api<T = any>(
+  path: string,
+  options: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -43,14 +46,18 @@ export async function api<T = any>(path: string, options: { method?: string; tok
 
 async function ok<T = any>(expected: number, path: string, options: Parameters<typeof api>[1] = {}): Promise<T> {
   const res = await api<T>(path, options);
-  if (res.status !== expected) throw new Error(`${options.method ?? (options.body === undefined ? 'GET' : 'POST')} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== expected)
+    throw new Error(`${options.method ?? (options.body === undefined ? 'GET' : 'POST')} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
 
 // ---- the service's clock (control port) ----------------------------------------------------------
 
 async function control<T = any>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${harness().controlUrl}${path}`, { method: body === undefined ? 'GET' : 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${harness().controlUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`control ${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -107,14 +114,18 @@ async function createAgent(shop: Team['shop'], role: 'agent' | 'supervisor', dis
 export async function seedTeam(overrides: Record<string, unknown> = {}): Promise<Team> {
   const { adminToken } = harness();
   const slug = `shop-${randomBytes(4).toString('hex')}`;
-  const shop = await ok(201, '/v1/shops', { token: adminToken, body: { slug, name: `小米粒旗舰店 ${slug.slice(5)}`, platform: 'taobao', timezone: 'Asia/Shanghai', ...overrides } });
+  const shop = await ok(201, '/v1/shops', {
+    token: adminToken,
+    body: { slug, name: `小米粒旗舰店 ${slug.slice(5)}`, platform: 'taobao', timezone: 'Asia/Shanghai', ...overrides },
+  });
   const { key } = await ok(201, `/v1/shops/${shop.id}/api-keys`, { token: adminToken, body: { name: 'order system' } });
   const [agent, agent2, supervisor] = await Promise.all([
     createAgent(shop, 'agent', '王小丽'),
     createAgent(shop, 'agent', '李明'),
     createAgent(shop, 'supervisor', '张主管'),
   ]);
-  for (const member of [agent, agent2, supervisor]) await ok(200, '/v1/agents/me/presence', { method: 'PUT', token: member.token, body: { presence: 'online' } });
+  for (const member of [agent, agent2, supervisor])
+    await ok(200, '/v1/agents/me/presence', { method: 'PUT', token: member.token, body: { presence: 'online' } });
   return { shop, key, agent, agent2, supervisor };
 }
 
@@ -145,7 +156,12 @@ export async function openCase(team: Team, options: CaseOptions = {}): Promise<a
       buyerText: options.buyerText ?? '鞋底开胶了，穿了两天就裂开',
       requestedAmount: amount,
       requestedAt: (options.requestedAt ?? now).toISOString(),
-      buyer: { id: `tb_${randomBytes(3).toString('hex')}`, nickname: options.nickname ?? '小明', phone: '13800138000', address: '浙江省杭州市余杭区文一西路 969 号' },
+      buyer: {
+        id: `tb_${randomBytes(3).toString('hex')}`,
+        nickname: options.nickname ?? '小明',
+        phone: '13800138000',
+        address: '浙江省杭州市余杭区文一西路 969 号',
+      },
       order: {
         orderId: `ORD-${randomBytes(5).toString('hex')}`,
         status: 'shipped',
@@ -198,7 +214,10 @@ export async function advanceClocks(page: Page, ms: number): Promise<void> {
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`).join('\n')}`);
+  const report = bad.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim()}`).join('\n')}`,
+  );
   expect.soft(report, `axe on ${screen}`).toEqual([]);
 }
 

@@ -55,7 +55,10 @@ export function prefetchFirstScreen(client: QueryClient, path: string, search: s
   void client.prefetchQuery(bootstrapQuery);
   if (path === '/' || path.startsWith('/queue')) {
     const filters = Object.fromEntries(new URLSearchParams(search));
-    void client.prefetchQuery({ queryKey: keys.queue(filters), queryFn: () => fetchQueue(filters, (partial) => client.setQueryData(keys.queue(filters), partial)) });
+    void client.prefetchQuery({
+      queryKey: keys.queue(filters),
+      queryFn: () => fetchQueue(filters, (partial) => client.setQueryData(keys.queue(filters), partial)),
+    });
   }
 }
 

@@ -11,7 +11,19 @@ import type { ConsoleBootstrapView } from '../../../src/console/console-bootstra
 import type { CaseChangedData } from '../../../src/stream/stream-events';
 import type { Finding } from '../lib/guard-offsets';
 
-export type { ConsoleBootstrapView, CaseView, DeadlineView, QueueItem, SlaStatus, EvidenceView, AuditEventView, CaseMachineDescription, ReasonDefinition, AgentView, CaseType };
+export type {
+  ConsoleBootstrapView,
+  CaseView,
+  DeadlineView,
+  QueueItem,
+  SlaStatus,
+  EvidenceView,
+  AuditEventView,
+  CaseMachineDescription,
+  ReasonDefinition,
+  AgentView,
+  CaseType,
+};
 
 export type Role = 'agent' | 'supervisor' | 'auditor';
 export type Presence = 'online' | 'away' | 'suspended';

@@ -39,7 +39,11 @@ export function KeyboardProvider({ children }: { children: ReactNode }) {
       register(id, handler) {
         const list = handlers.current.get(id) ?? [];
         handlers.current.set(id, [...list, handler]);
-        return () => handlers.current.set(id, (handlers.current.get(id) ?? []).filter((h) => h !== handler));
+        return () =>
+          handlers.current.set(
+            id,
+            (handlers.current.get(id) ?? []).filter((h) => h !== handler),
+          );
       },
       run(id) {
         const list = handlers.current.get(id);

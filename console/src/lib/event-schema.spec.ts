@@ -9,7 +9,10 @@ const doc: OpenApiDocument = {
             'application/json': {
               schema: {
                 oneOf: [{ $ref: '#/components/schemas/ProposeEvent' }, { $ref: '#/components/schemas/ShipEvent' }, { $ref: '#/components/schemas/NewEvent' }],
-                discriminator: { propertyName: 'type', mapping: { PROPOSE: '#/components/schemas/ProposeEvent', EXCHANGE_SHIPPED: '#/components/schemas/ShipEvent' } },
+                discriminator: {
+                  propertyName: 'type',
+                  mapping: { PROPOSE: '#/components/schemas/ProposeEvent', EXCHANGE_SHIPPED: '#/components/schemas/ShipEvent' },
+                },
               },
             },
           },

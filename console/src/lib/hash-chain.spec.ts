@@ -19,8 +19,22 @@ function chain(events: Array<Omit<ChainEntry, 'prevHash' | 'hash' | 'seq'>>): Ch
 
 const sample = () =>
   chain([
-    { type: 'CASE_OPENED', actor: { kind: 'integration', id: 'k1' }, fromState: null, toState: 'open.contact', payload: { requestedAmount: 29900, buyerText: '鞋底开胶了' }, at: '2026-11-20T09:00:00.000Z' },
-    { type: 'CONTACT_BUYER', actor: { kind: 'agent', id: 'a1' }, fromState: 'open.contact', toState: 'open.verify', payload: { note: '已联系 😀' }, at: '2026-11-20T09:05:00.000Z' },
+    {
+      type: 'CASE_OPENED',
+      actor: { kind: 'integration', id: 'k1' },
+      fromState: null,
+      toState: 'open.contact',
+      payload: { requestedAmount: 29900, buyerText: '鞋底开胶了' },
+      at: '2026-11-20T09:00:00.000Z',
+    },
+    {
+      type: 'CONTACT_BUYER',
+      actor: { kind: 'agent', id: 'a1' },
+      fromState: 'open.contact',
+      toState: 'open.verify',
+      payload: { note: '已联系 😀' },
+      at: '2026-11-20T09:05:00.000Z',
+    },
   ]);
 
 describe('verifyChain', () => {

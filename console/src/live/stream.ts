@@ -9,10 +9,7 @@ import { setServerTime } from './clock';
  */
 export type LiveStatus = 'connecting' | 'open' | 'closed';
 
-type Relay =
-  | { kind: 'event'; name: 'hello' | 'case.changed' | 'reset'; data: unknown }
-  | { kind: 'status'; status: LiveStatus }
-  | { kind: 'ask' };
+type Relay = { kind: 'event'; name: 'hello' | 'case.changed' | 'reset'; data: unknown } | { kind: 'status'; status: LiveStatus } | { kind: 'ask' };
 
 export interface LiveHandlers {
   onCaseChanged(change: CaseChanged): void;
@@ -93,10 +90,13 @@ function connect(): void {
     if (source.readyState === EventSource.CLOSED) {
       window.setTimeout(() => {
         source.close();
-        void fetch('/v1/console/bootstrap', { credentials: 'same-origin' }).then((r) => {
-          if (r.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
-          else connect();
-        }, () => window.setTimeout(connect, 5000));
+        void fetch('/v1/console/bootstrap', { credentials: 'same-origin' }).then(
+          (r) => {
+            if (r.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+            else connect();
+          },
+          () => window.setTimeout(connect, 5000),
+        );
       }, 3000);
     }
   };

@@ -80,12 +80,21 @@ export default function CaseSearch() {
         dataSource={result.data?.items ?? []}
         pagination={false}
         locale={{ emptyText: t('search.empty') }}
-        onRow={(record) => ({ 'data-case-id': record.id, 'data-testid': 'search-row', onDoubleClick: () => navigate(`/cases/${record.id}`) }) as React.HTMLAttributes<HTMLElement>}
+        onRow={(record) =>
+          ({
+            'data-case-id': record.id,
+            'data-testid': 'search-row',
+            'onDoubleClick': () => navigate(`/cases/${record.id}`),
+          }) as React.HTMLAttributes<HTMLElement>
+        }
         columns={[
           { title: t('search.platformCaseId'), dataIndex: 'platformCaseId', render: (v: string, r) => <Link to={`/cases/${r.id}`}>{v}</Link> },
           { title: t('search.orderId'), render: (_, r) => r.order?.orderId ?? '—' },
           { title: t('search.type'), dataIndex: 'type', render: (v: string) => <Tag>{t(`caseType.${v}`)}</Tag> },
-          { title: t('search.state'), render: (_, r) => (r.status === 'archived' ? `${t('state.archived')} · ${r.outcome ? t(`outcome.${r.outcome}`) : ''}` : stateLabel(t, r.state)) },
+          {
+            title: t('search.state'),
+            render: (_, r) => (r.status === 'archived' ? `${t('state.archived')} · ${r.outcome ? t(`outcome.${r.outcome}`) : ''}` : stateLabel(t, r.state)),
+          },
           { title: t('search.buyer'), render: (_, r) => r.buyer?.nickname ?? '—' },
           { title: t('queue.col.amount'), align: 'right', render: (_, r) => formatMoney(r.amounts.requested, r.currency, locale) },
           { title: t('search.opened'), render: (_, r) => formatInZone(r.openedAt, session.shop.timezone, locale) },

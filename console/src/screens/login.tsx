@@ -34,7 +34,11 @@ export default function Login() {
     setError(null);
     try {
       // The service sets an HttpOnly session cookie; the token in the body is never read or stored here.
-      await api('/v1/auth/login', { method: 'POST', body: { shop: values.shop.trim(), email: values.email.trim(), password: values.password }, allowUnauthenticated: true });
+      await api('/v1/auth/login', {
+        method: 'POST',
+        body: { shop: values.shop.trim(), email: values.email.trim(), password: values.password },
+        allowUnauthenticated: true,
+      });
       lastShop.set(values.shop.trim());
       client.clear();
       navigate(safeNext(params.get('next')), { replace: true });
@@ -49,13 +53,13 @@ export default function Login() {
     <div className="login-field">
       <label htmlFor={`login-${name}`}>{label}</label>
       {input({
-        id: `login-${name}`,
-        value: values[name],
-        status: missing.includes(name) ? 'error' : undefined,
+        'id': `login-${name}`,
+        'value': values[name],
+        'status': missing.includes(name) ? 'error' : undefined,
         'aria-invalid': missing.includes(name) || undefined,
         'aria-describedby': missing.includes(name) ? `login-${name}-error` : undefined,
         'data-testid': `login-${name}`,
-        onChange: (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
+        'onChange': (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [name]: e.target.value })),
       })}
       {missing.includes(name) && (
         <div id={`login-${name}-error`} className="field-error">
@@ -74,15 +78,27 @@ export default function Login() {
         </div>
         {error && <Alert type="error" showIcon title={error} data-testid="login-error" role="alert" className="login-error" />}
         <form onSubmit={(e) => void submit(e)} data-testid="login-form" noValidate>
-          {field('shop', t('login.shop'), (p) => <Input {...p} autoComplete="organization" placeholder={t('login.shopHint')} autoFocus={!values.shop} />)}
-          {field('email', t('login.email'), (p) => <Input {...p} type="email" autoComplete="username" autoFocus={Boolean(values.shop)} />)}
-          {field('password', t('login.password'), (p) => <Input.Password {...p} autoComplete="current-password" />)}
+          {field('shop', t('login.shop'), (p) => (
+            <Input {...p} autoComplete="organization" placeholder={t('login.shopHint')} autoFocus={!values.shop} />
+          ))}
+          {field('email', t('login.email'), (p) => (
+            <Input {...p} type="email" autoComplete="username" autoFocus={Boolean(values.shop)} />
+          ))}
+          {field('password', t('login.password'), (p) => (
+            <Input.Password {...p} autoComplete="current-password" />
+          ))}
           <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
             {t('login.submit')}
           </Button>
         </form>
         <div className="login-lang">
-          <Button type="link" size="small" data-testid="language-switch" lang={i18n.language === 'en' ? 'zh-CN' : 'en'} onClick={() => setLang(i18n.language === 'en' ? 'zh' : 'en')}>
+          <Button
+            type="link"
+            size="small"
+            data-testid="language-switch"
+            lang={i18n.language === 'en' ? 'zh-CN' : 'en'}
+            onClick={() => setLang(i18n.language === 'en' ? 'zh' : 'en')}
+          >
             {i18n.language === 'en' ? '中文' : 'English'}
           </Button>
         </div>

@@ -80,7 +80,11 @@ const QueueRow = memo(function QueueRow({ item, index, selected, flash, assignee
         <span className="ellipsis">{reasonLabel(reasons.data?.reasons, item.reason.code, i18n.language)}</span>
         <span>
           {category && (
-            <Tag color={category === 'quality' ? 'volcano' : 'default'} className={category === 'quality' ? 'tag-small quality-tag' : 'tag-small'} data-testid="quality-badge">
+            <Tag
+              color={category === 'quality' ? 'volcano' : 'default'}
+              className={category === 'quality' ? 'tag-small quality-tag' : 'tag-small'}
+              data-testid="quality-badge"
+            >
               {t(`category.${category}`)}
             </Tag>
           )}
@@ -121,7 +125,11 @@ function SummaryStrip() {
       </span>
       {c && c.autoApprove.count > 0 && (
         <span className="summary-item summary-money" data-testid="auto-approve-amount">
-          {t('queue.autoApprove', { lead, amount: formatMoney(c.autoApprove.amount, c.autoApprove.currency, localeOf(i18n.language)), count: c.autoApprove.count })}
+          {t('queue.autoApprove', {
+            lead,
+            amount: formatMoney(c.autoApprove.amount, c.autoApprove.currency, localeOf(i18n.language)),
+            count: c.autoApprove.count,
+          })}
         </span>
       )}
     </div>
@@ -319,7 +327,13 @@ export default function Queue() {
                     index={index}
                     selected={index === selected}
                     flash={now - (flashes.get(item.caseId) ?? 0) < 2500}
-                    assigneeName={item.assigneeId ? (item.assigneeId === session.agent.id ? session.agent.displayName : (names.get(item.assigneeId) ?? '…')) : t('queue.unassigned')}
+                    assigneeName={
+                      item.assigneeId
+                        ? item.assigneeId === session.agent.id
+                          ? session.agent.displayName
+                          : (names.get(item.assigneeId) ?? '…')
+                        : t('queue.unassigned')
+                    }
                     onOpen={open}
                     onSelect={setSelected}
                   />

@@ -35,7 +35,11 @@ export default function CommandPalette({ open, onClose }: { open: boolean; onClo
     const controller = new AbortController();
     setLoading(true);
     const timer = window.setTimeout(() => {
-      const by = (field: string) => api<Page<CaseView>>(`/v1/cases${query({ [field]: q, limit: 5 })}`, { signal: controller.signal }).then((p) => p.items, () => []);
+      const by = (field: string) =>
+        api<Page<CaseView>>(`/v1/cases${query({ [field]: q, limit: 5 })}`, { signal: controller.signal }).then(
+          (p) => p.items,
+          () => [],
+        );
       void Promise.all([by('platformCaseId'), by('orderId')]).then(([a, b]) => {
         const seen = new Set<string>();
         setCases([...a, ...b].filter((c) => !seen.has(c.id) && seen.add(c.id)));

@@ -36,7 +36,7 @@ export function DeadlineBell() {
         .sort((a, b) => Date.parse(a.item.deadline!.dueAt) - Date.parse(b.item.deadline!.dueAt)),
     [queue.data, session.agent.id, now, lead],
   );
-  const count = queue.data ? urgent.length : (counts.data ? counts.data.mine.overdue + counts.data.mine.dueSoon : 0);
+  const count = queue.data ? urgent.length : counts.data ? counts.data.mine.overdue + counts.data.mine.dueSoon : 0;
 
   useEffect(() => {
     const base = t('app.title');

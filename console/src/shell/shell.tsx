@@ -216,7 +216,13 @@ export default function Shell() {
             </Button>
             <ThemeSwitch />
             <Tooltip title={`${t('shell.shortcuts')} (?)`}>
-              <Button type="text" icon={<QuestionCircleOutlined />} aria-label={t('shell.shortcuts')} data-testid="shortcuts-button" onClick={() => setSheetOpen(true)} />
+              <Button
+                type="text"
+                icon={<QuestionCircleOutlined />}
+                aria-label={t('shell.shortcuts')}
+                data-testid="shortcuts-button"
+                onClick={() => setSheetOpen(true)}
+              />
             </Tooltip>
             <Space size={4} className="who">
               <span className="who-name">{agent.displayName}</span>

@@ -19,7 +19,11 @@ export function stateLabel(t: TFunction, state: string): string {
   return `${familyText} · ${t(`step.${step}`, { defaultValue: step })}`;
 }
 
-export function reasonLabel(reasons: Array<{ code: string; labels: { zh: string; en: string } }> | undefined, code: string | null | undefined, lang: string): string {
+export function reasonLabel(
+  reasons: Array<{ code: string; labels: { zh: string; en: string } }> | undefined,
+  code: string | null | undefined,
+  lang: string,
+): string {
   if (!code) return '—';
   const reason = reasons?.find((r) => r.code === code);
   return reason ? (lang === 'en' ? reason.labels.en : reason.labels.zh) : code;

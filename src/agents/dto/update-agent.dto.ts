@@ -9,7 +9,13 @@ export class UpdateAgentDto {
   @Length(1, 100)
   displayName?: string;
 
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 10000, description: 'Most open cases by claim, distribution or transfer; null: no limit' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    minimum: 1,
+    maximum: 10000,
+    description: 'Most open cases by claim, distribution or transfer; null: no limit',
+  })
   @ValidateIf((_, value) => value !== null && value !== undefined)
   @IsInt()
   @Min(1)

@@ -31,7 +31,9 @@ export class ExportQueryDto extends PersonalDataQueryDto {
   @IsIn(['csv', 'ndjson'])
   format: ExportFormat = 'csv';
 
-  @CsvBomQuery('CSV only (ignored for NDJSON): with `true`, the file starts with a UTF-8 byte order mark (EF BB BF), so that Excel and WPS open Chinese text correctly.')
+  @CsvBomQuery(
+    'CSV only (ignored for NDJSON): with `true`, the file starts with a UTF-8 byte order mark (EF BB BF), so that Excel and WPS open Chinese text correctly.',
+  )
   bom: boolean = false;
 }
 
@@ -41,7 +43,6 @@ export class VerifyQueryDto {
   @IsUUID('all', { message: 'caseId must be a UUID' })
   caseId?: string;
 }
-
 
 /** The value is a timestamp later than the timestamp in `property`. */
 function IsAfter(property: string, options?: ValidationOptions): PropertyDecorator {

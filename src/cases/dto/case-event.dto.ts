@@ -52,7 +52,13 @@ class ProposeDto {
   @IsIn(RESOLUTIONS)
   resolution: Resolution;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_MONEY, example: 29900, description: 'Minor units; omitted for a full refund means the requested amount' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_MONEY,
+    example: 29900,
+    description: 'Minor units; omitted for a full refund means the requested amount',
+  })
   @OptionalField()
   @IsInt()
   @Min(0)
@@ -123,7 +129,13 @@ class RulingDto {
   @IsIn(['buyer', 'merchant'])
   favour: 'buyer' | 'merchant';
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: MAX_MONEY, example: 29900, description: 'Awarded to the buyer, in minor units; omitted: what the buyer requested' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_MONEY,
+    example: 29900,
+    description: 'Awarded to the buyer, in minor units; omitted: what the buyer requested',
+  })
   @OptionalField()
   @IsInt()
   @Min(0)

@@ -4,14 +4,7 @@ import { caseContextFromInput } from './case-context.js';
 import { allowedEvents } from './case-machine.queries.js';
 import { CASE_TIMERS, DEFAULT_CASE_POLICY, TIMER_NAMES, type TimerName } from './case-timers.js';
 import { CASE_MACHINE_VERSION, caseMachine } from './case.machine.js';
-import {
-  CASE_EVENT_SOURCES,
-  CASE_EVENT_TYPES,
-  type CaseEventSource,
-  type CaseEventType,
-  type CasePolicy,
-  type CaseType,
-} from './case.types.js';
+import { CASE_EVENT_SOURCES, CASE_EVENT_TYPES, type CaseEventSource, type CaseEventType, type CasePolicy, type CaseType } from './case.types.js';
 
 export interface CaseStateDescription {
   /** As stored in the `state` column, e.g. `open.verify`. */
@@ -96,10 +89,7 @@ interface MermaidEdge {
 }
 
 function collectEdges(graph: DirectedGraphNode): MermaidEdge[] {
-  return [
-    ...graph.edges.map((edge) => ({ source: edge.source, target: edge.target, event: edge.label.text })),
-    ...graph.children.flatMap(collectEdges),
-  ];
+  return [...graph.edges.map((edge) => ({ source: edge.source, target: edge.target, event: edge.label.text })), ...graph.children.flatMap(collectEdges)];
 }
 
 /** Path of the innermost compound state containing both ends; the edge is drawn there so Mermaid nests it right. */

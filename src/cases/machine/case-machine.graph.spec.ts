@@ -70,13 +70,12 @@ function behaviourKey(snapshot: CaseSnapshot): string {
 }
 
 const VARIANTS: Record<string, CaseInput> = {
-  refund: caseInput({ caseType: 'refund' }),
-  return: caseInput({ caseType: 'return' }),
-  exchange: caseInput({ caseType: 'exchange', claimedReasonCode: 'no_reason_7_days', claimedReasonCategory: 'non_quality' }),
-  complaint: caseInput({ caseType: 'complaint', requestedAmount: 3_000 }),
+  'refund': caseInput({ caseType: 'refund' }),
+  'return': caseInput({ caseType: 'return' }),
+  'exchange': caseInput({ caseType: 'exchange', claimedReasonCode: 'no_reason_7_days', claimedReasonCategory: 'non_quality' }),
+  'complaint': caseInput({ caseType: 'complaint', requestedAmount: 3_000 }),
   'refund of unshipped fresh food': caseInput({ caseType: 'refund', orderShipped: false, specialGoods: true }),
 };
-
 
 interface Outcome {
   event: CaseEvent;
@@ -128,7 +127,10 @@ const stateByPath = new Map(description.states.map((state) => [state.path, state
 
 function expectedTimers(snapshot: CaseSnapshot): string[] {
   const timers = stateByPath.get(stepOf(snapshot))?.timers ?? [];
-  return timers.filter((timer) => timerApplies(timer, snapshot.context.caseType)).map((timer) => CASE_TIMERS[timer].timerId).sort();
+  return timers
+    .filter((timer) => timerApplies(timer, snapshot.context.caseType))
+    .map((timer) => CASE_TIMERS[timer].timerId)
+    .sort();
 }
 
 const explored = new Map<string, Explored>();
@@ -241,10 +243,9 @@ describe('case machine graph', () => {
 
   it('should never schedule the merchant-response timer or auto-approve for a complaint', () => {
     const { nodes, initialPlan } = explored.get('complaint')!;
-    const scheduled = [
-      ...initialPlan.schedule,
-      ...[...nodes.values()].flatMap((node) => node.outcomes.flatMap((o) => o.plan?.schedule ?? [])),
-    ].map((timer) => timer.delayName);
+    const scheduled = [...initialPlan.schedule, ...[...nodes.values()].flatMap((node) => node.outcomes.flatMap((o) => o.plan?.schedule ?? []))].map(
+      (timer) => timer.delayName,
+    );
     expect(scheduled).not.toContain<TimerName>('MERCHANT_RESPONSE');
     expect(scheduled).toContain<TimerName>('BUYER_ESCALATION');
     expect([...nodes.values()].some((node) => node.snapshot.context.approvedVia === 'auto')).toBe(false);
@@ -258,7 +259,13 @@ describe('case machine graph', () => {
       checked += 1;
       const next = outcomes.find((o) => o.event.type === 'BUYER_WITHDRAW')!.next;
       const c = next?.context;
-      if (!next || stepOf(next) !== 'archived' || c!.outcome !== 'withdrawn' || c!.reservedAmount !== 0 || c!.refundedAmount !== snapshot.context.refundedAmount) {
+      if (
+        !next ||
+        stepOf(next) !== 'archived' ||
+        c!.outcome !== 'withdrawn' ||
+        c!.reservedAmount !== 0 ||
+        c!.refundedAmount !== snapshot.context.refundedAmount
+      ) {
         problems.push(`${stepOf(snapshot)}: ${next ? `${stepOf(next)} ${c!.outcome} reserved ${c!.reservedAmount}` : 'refused'}`);
       }
     }
@@ -281,7 +288,8 @@ describe('case machine graph', () => {
       if (stepOf(snapshot) === 'followUp.refunding' && c.reservedAmount === 0) problems.push(`${where}: refunding nothing`);
       for (const outcome of outcomes.filter((o) => o.accepted && o.event.type === 'REFUND_EXECUTED')) {
         const after = outcome.next!.context;
-        if (after.refundedAmount - c.refundedAmount !== c.reservedAmount || after.reservedAmount !== 0) problems.push(`${where}: refund moved the wrong amount`);
+        if (after.refundedAmount - c.refundedAmount !== c.reservedAmount || after.reservedAmount !== 0)
+          problems.push(`${where}: refund moved the wrong amount`);
       }
     }
     expect(problems).toEqual([]);
@@ -323,7 +331,7 @@ describe(describeCaseMachine.name, () => {
       'open.verify': ['MERCHANT_RESPONSE'],
       'open.apologise': ['MERCHANT_RESPONSE'],
       'open.propose': ['MERCHANT_RESPONSE'],
-      awaitingBuyer: ['BUYER_ESCALATION'],
+      'awaitingBuyer': ['BUYER_ESCALATION'],
       'negotiating.buyerDeclined': ['BUYER_ESCALATION'],
       'followUp.awaitingReturn': ['BUYER_RETURN'],
       'followUp.returnInTransit': ['MERCHANT_RECEIPT'],

@@ -136,7 +136,10 @@ describe(evidenceWindow.name, () => {
   const context = startCase(input).snapshot.context;
   const inEvidence = restoreSnapshot({ value: { dispute: 'evidence' }, context });
   const afterWindow = restoreSnapshot({ value: { dispute: 'awaitingRuling' }, context: { ...context, evidenceWindowClosed: true } });
-  const timer = (dueAt: Date) => [{ timerId: 'merchant-response', dueAt: new Date(0) }, { timerId: 'dispute-evidence', dueAt }];
+  const timer = (dueAt: Date) => [
+    { timerId: 'merchant-response', dueAt: new Date(0) },
+    { timerId: 'dispute-evidence', dueAt },
+  ];
 
   it('should be open before the evidence timer is due', () => {
     expect(evidenceWindow(inEvidence, timer(new Date(now.getTime() + 1)), now)).toEqual({ closed: false });

@@ -2,14 +2,7 @@ import { getNextTransitions, initialTransition, transition, type ExecutableActio
 import { evidenceRefusal, refusalOf, type CaseRuleKey } from './case-rules.js';
 import { CASE_TIMERS, timerDelayMs, timerNameById, type TimerName } from './case-timers.js';
 import { caseMachine } from './case.machine.js';
-import {
-  CASE_EVENT_TYPES,
-  isTimerEventType,
-  type CaseContext,
-  type CaseEvent,
-  type CaseEventType,
-  type CaseInput,
-} from './case.types.js';
+import { CASE_EVENT_TYPES, isTimerEventType, type CaseContext, type CaseEvent, type CaseEventType, type CaseInput } from './case.types.js';
 
 export type CaseSnapshot = SnapshotFrom<typeof caseMachine>;
 export type CaseAction = ExecutableActionsFrom<typeof caseMachine>;

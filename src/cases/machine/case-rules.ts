@@ -25,9 +25,7 @@ export type CaseRuleKey = (typeof CASE_RULE_KEYS)[number];
 /** Where an accepted proposal takes the case. */
 export type ProposalRoute = 'refunding' | 'awaitingReturn' | 'awaitingBuyer';
 
-export type ProposalPlan =
-  | { refusal: CaseRuleKey }
-  | { refusal: null; route: ProposalRoute; proposal: Proposal; reserve: number };
+export type ProposalPlan = { refusal: CaseRuleKey } | { refusal: null; route: ProposalRoute; proposal: Proposal; reserve: number };
 
 /** Where a buyer's acceptance of the pending proposal takes the case. */
 export type AcceptanceRoute = 'archived' | 'awaitingReturn' | 'refunding' | 'remedying';
@@ -53,9 +51,7 @@ export function planProposal(context: CaseContext, event: CaseEventOf<'PROPOSE'>
   }
   // A complaint may be settled by a non-money remedy (resend, coupon, apology gift): compensation without amount.
   const amountOptional =
-    resolution === 'full_refund' ||
-    resolution === 'return_and_refund' ||
-    (resolution === 'compensation' && context.caseType === 'complaint');
+    resolution === 'full_refund' || resolution === 'return_and_refund' || (resolution === 'compensation' && context.caseType === 'complaint');
   if (movesMoney && amount === null && !amountOptional) {
     return { refusal: 'AMOUNT_REQUIRED' };
   }
@@ -73,10 +69,7 @@ export function planProposal(context: CaseContext, event: CaseEventOf<'PROPOSE'>
     return { refusal: 'RETURN_NOT_ELIGIBLE' };
   }
   const offersLess =
-    resolution === 'reject' ||
-    resolution === 'partial_refund' ||
-    resolution === 'compensation' ||
-    (money !== null && money < context.requestedAmount);
+    resolution === 'reject' || resolution === 'partial_refund' || resolution === 'compensation' || (money !== null && money < context.requestedAmount);
   if (offersLess && !context.stepsDone.verify) {
     return { refusal: 'VERIFIED_REASON_REQUIRED' };
   }

@@ -2,7 +2,6 @@ import { caseInput } from './case-input.fixture.js';
 import { applyCaseEvent, startCase, stepOf, timerPlan, type CaseSnapshot } from './case-machine.queries.js';
 import type { CaseEvent, CaseInput } from './case.types.js';
 
-
 function send(snapshot: CaseSnapshot, event: CaseEvent): CaseSnapshot {
   const result = applyCaseEvent(snapshot, event);
   if (!result.accepted) {
@@ -347,12 +346,7 @@ describe('caseMachine', () => {
     });
 
     it('should archive as rejected when the platform rules for the merchant', () => {
-      const { snapshot } = run(caseInput(), [
-        ...playbook,
-        propose('reject'),
-        { type: 'PLATFORM_INTERVENED' },
-        { type: 'PLATFORM_RULING', favour: 'merchant' },
-      ]);
+      const { snapshot } = run(caseInput(), [...playbook, propose('reject'), { type: 'PLATFORM_INTERVENED' }, { type: 'PLATFORM_RULING', favour: 'merchant' }]);
       expect(snapshot.context).toMatchObject({ outcome: 'rejected', reservedAmount: 0, disputed: true });
     });
 

@@ -13,15 +13,7 @@ import {
   type ProposalRoute,
 } from './case-rules.js';
 import { CASE_TIMERS, timerApplies, timerDelayMs, type TimerName } from './case-timers.js';
-import {
-  PLAYBOOK_STEPS,
-  type CaseContext,
-  type CaseEvent,
-  type CaseInput,
-  type CaseOutcome,
-  type PlaybookStep,
-  type Proposal,
-} from './case.types.js';
+import { PLAYBOOK_STEPS, type CaseContext, type CaseEvent, type CaseInput, type CaseOutcome, type PlaybookStep, type Proposal } from './case.types.js';
 
 /** Stored with every snapshot; bump it when a change would misread snapshots persisted by an older machine. */
 export const CASE_MACHINE_VERSION = 1;
@@ -103,13 +95,10 @@ export const caseMachine = setup({
     acceptanceGoesToRefunding: ({ context }) => pendingAcceptanceRoute(context) === 'refunding',
     acceptanceGoesToRemedying: ({ context }) => pendingAcceptanceRoute(context) === 'remedying',
     returnIsForExchange: ({ context }) => context.proposal?.resolution === 'exchange',
-    refundMatchesReservation: ({ context, event }) =>
-      event.type === 'REFUND_EXECUTED' && refundExecutionRefusal(context, event) === null,
+    refundMatchesReservation: ({ context, event }) => event.type === 'REFUND_EXECUTED' && refundExecutionRefusal(context, event) === null,
     evidenceWindowOpen: ({ context }) => evidenceRefusal(context) === null,
-    rulingForBuyer: ({ context, event }) =>
-      event.type === 'PLATFORM_RULING' && event.favour === 'buyer' && rulingRefusal(context, event) === null,
-    rulingForMerchant: ({ context, event }) =>
-      event.type === 'PLATFORM_RULING' && event.favour === 'merchant' && rulingRefusal(context, event) === null,
+    rulingForBuyer: ({ context, event }) => event.type === 'PLATFORM_RULING' && event.favour === 'buyer' && rulingRefusal(context, event) === null,
+    rulingForMerchant: ({ context, event }) => event.type === 'PLATFORM_RULING' && event.favour === 'merchant' && rulingRefusal(context, event) === null,
   },
   actions: {
     startTimer: enqueueActions(({ context, enqueue }, params: { timer: TimerName }) => {
@@ -141,9 +130,7 @@ export const caseMachine = setup({
         throw new Error(`recordProposal ran for a refused proposal (${plan.refusal}); a guard is missing`);
       }
       const skipped = PLAYBOOK_STEPS.filter((step) => !context.stepsDone[step]);
-      const skippedSteps: PlaybookStep[] = PLAYBOOK_STEPS.filter(
-        (step) => context.skippedSteps.includes(step) || skipped.includes(step),
-      );
+      const skippedSteps: PlaybookStep[] = PLAYBOOK_STEPS.filter((step) => context.skippedSteps.includes(step) || skipped.includes(step));
       return {
         proposal: plan.proposal,
         skippedSteps,

@@ -6,16 +6,7 @@ export type CaseType = (typeof CASE_TYPES)[number];
 export const RESOLUTIONS = ['full_refund', 'partial_refund', 'return_and_refund', 'exchange', 'compensation', 'reject'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
-export const CASE_OUTCOMES = [
-  'refunded',
-  'partially_refunded',
-  'exchanged',
-  'rejected',
-  'withdrawn',
-  'auto_approved',
-  'closed_no_return',
-  'resolved',
-] as const;
+export const CASE_OUTCOMES = ['refunded', 'partially_refunded', 'exchanged', 'rejected', 'withdrawn', 'auto_approved', 'closed_no_return', 'resolved'] as const;
 export type CaseOutcome = (typeof CASE_OUTCOMES)[number];
 
 export const APPROVAL_SOURCES = ['merchant', 'auto', 'buyer_accept', 'ruling'] as const;
@@ -71,14 +62,7 @@ export interface CaseContext {
 
 export type CaseInput = Pick<
   CaseContext,
-  | 'caseType'
-  | 'requestedAmount'
-  | 'paidAmount'
-  | 'orderShipped'
-  | 'specialGoods'
-  | 'claimedReasonCode'
-  | 'claimedReasonCategory'
-  | 'policy'
+  'caseType' | 'requestedAmount' | 'paidAmount' | 'orderShipped' | 'specialGoods' | 'claimedReasonCode' | 'claimedReasonCategory' | 'policy'
 >;
 
 export type CaseEvent =

@@ -39,7 +39,10 @@ export function assertSha256(sha256: string): void {
 
 /** The store has no object under a hash that evidence refers to: lost or deleted behind our back. */
 export class EvidenceBlobMissingError extends Error {
-  constructor(readonly sha256: string, options?: ErrorOptions) {
+  constructor(
+    readonly sha256: string,
+    options?: ErrorOptions,
+  ) {
     super(`evidence blob ${sha256} is missing from the store`, options);
     this.name = 'EvidenceBlobMissingError';
   }

@@ -40,7 +40,9 @@ export class PeriodQueryDto {
 
 /** A period of an endpoint that also answers CSV (`Accept: text/csv`). */
 export class PeriodCsvQueryDto extends PeriodQueryDto {
-  @CsvBomQuery('With `Accept: text/csv` only: `true` starts the CSV with a UTF-8 byte order mark (EF BB BF), so that Excel and WPS open Chinese text correctly.')
+  @CsvBomQuery(
+    'With `Accept: text/csv` only: `true` starts the CSV with a UTF-8 byte order mark (EF BB BF), so that Excel and WPS open Chinese text correctly.',
+  )
   bom?: boolean;
 }
 

@@ -30,11 +30,14 @@ export class AuthGuard implements CanActivate {
     request[PRINCIPAL_KEY] = principal;
 
     const permitted =
-      principal.kind === 'admin' ? allowed.includes('admin')
-      : principal.kind === 'integration' ? allowed.includes('integration')
-      : allowed.includes(principal.role);
+      principal.kind === 'admin'
+        ? allowed.includes('admin')
+        : principal.kind === 'integration'
+          ? allowed.includes('integration')
+          : allowed.includes(principal.role);
     if (!permitted) {
-      const who = principal.kind === 'agent' ? `an agent with role ${principal.role}` : principal.kind === 'admin' ? 'the admin token' : 'an integration API key';
+      const who =
+        principal.kind === 'agent' ? `an agent with role ${principal.role}` : principal.kind === 'admin' ? 'the admin token' : 'an integration API key';
       throw new CommonException('FORBIDDEN', `This route cannot be called with ${who}.`);
     }
     return true;

@@ -40,7 +40,10 @@ export function sessionTokenFromCookie(request: RequestLike): string | undefined
   for (const pair of text.split(';')) {
     const eq = pair.indexOf('=');
     if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
-    const value = pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = pair
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     return value === '' ? undefined : value;
   }
   return undefined;

@@ -1,17 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-  type ValidationError,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync, type ValidationError } from 'class-validator';
 import { allowedTargetsProblems } from './target-allow-list.js';
 
 export const EVIDENCE_STORAGES = ['local', 's3'] as const;
@@ -20,8 +8,7 @@ export type EvidenceStorageKind = (typeof EVIDENCE_STORAGES)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value);
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
   const v = value.trim().toLowerCase();
@@ -29,8 +16,7 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['false', '0', 'no'].includes(v)) return false;
   return value;
 };
-const blankToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**
  * Every environment variable the service reads. Validated once at boot: a bad or missing value stops
@@ -204,7 +190,14 @@ export class Environment {
    * Origins (`scheme://host[:port]`, comma-separated) allowed to send state-changing browser requests besides
    * the service's own, e.g. the public origin when a proxy rewrites `Host`. See enableCsrfProtection.
    */
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value))
+  @Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      : value,
+  )
   @IsString({ each: true })
   @Matches(/^https?:\/\/[^/?#\s]+$/, { each: true, message: 'CSRF_TRUSTED_ORIGINS must list origins such as https://console.example.com' })
   CSRF_TRUSTED_ORIGINS: string[] = [];
@@ -307,7 +300,16 @@ export class ConfigValidationError extends Error {
 export function loadEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const known = Object.keys(new Environment());
   const raw: Record<string, unknown> = {};
-  const optional = ['DATABASE_URL', 'ADMIN_TOKEN', 'CONSOLE_DIR', 'EVIDENCE_DIR', 'EVIDENCE_S3_BUCKET', 'EVIDENCE_S3_ENDPOINT', 'EVIDENCE_S3_ACCESS_KEY_ID', 'EVIDENCE_S3_SECRET_ACCESS_KEY'];
+  const optional = [
+    'DATABASE_URL',
+    'ADMIN_TOKEN',
+    'CONSOLE_DIR',
+    'EVIDENCE_DIR',
+    'EVIDENCE_S3_BUCKET',
+    'EVIDENCE_S3_ENDPOINT',
+    'EVIDENCE_S3_ACCESS_KEY_ID',
+    'EVIDENCE_S3_SECRET_ACCESS_KEY',
+  ];
   for (const key of [...known, ...optional]) {
     if (env[key] !== undefined) raw[key] = env[key];
   }
@@ -338,8 +340,6 @@ export function evidenceDirOf(env: Pick<Environment, 'EVIDENCE_DIR' | 'DATA_DIR'
 
 function flatten(errors: ValidationError[]): string[] {
   return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
-    ),
+    Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
   );
 }

@@ -17,7 +17,10 @@ export function allowedTargetsProblems(value: string): string[] {
 
 export function parseAllowList(value: string): AllowList & { problems: string[] } {
   const list: AllowList & { problems: string[] } = { cidrs: [], hosts: [], suffixes: [], problems: [] };
-  const entries = value.split(',').map((e) => e.trim().toLowerCase()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
   if (entries.length === 1 && (entries[0] === 'none' || entries[0] === 'auto')) return list;
   for (const entry of entries) {
     if (entry === 'none' || entry === 'auto') {
@@ -38,4 +41,3 @@ export function parseAllowList(value: string): AllowList & { problems: string[] 
   }
   return list;
 }
-

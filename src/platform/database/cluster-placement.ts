@@ -98,11 +98,7 @@ export async function firstBlockedFolder(target: string, who: RunAs): Promise<st
  * The binaries as `who` can run them. A project in root's home has them under a folder that user
  * cannot enter, so they are copied once (per package version) to the system folder.
  */
-export async function reachableBinaries(
-  binaries: PostgresBinaries,
-  who: RunAs,
-  notice: (message: string) => void,
-): Promise<PostgresBinaries> {
+export async function reachableBinaries(binaries: PostgresBinaries, who: RunAs, notice: (message: string) => void): Promise<PostgresBinaries> {
   const nativeDir = dirname(dirname(binaries.postgres));
   const blocked = await firstBlockedFolder(binaries.postgres, who);
   if (!blocked) return binaries;
@@ -189,6 +185,6 @@ async function openForReading(folder: string): Promise<void> {
 }
 
 export function firstLine(error: unknown): string {
-  const text = error instanceof Error ? ((error as { stderr?: string }).stderr || error.message) : String(error);
+  const text = error instanceof Error ? (error as { stderr?: string }).stderr || error.message : String(error);
   return text.trim().split('\n')[0] ?? 'unknown error';
 }

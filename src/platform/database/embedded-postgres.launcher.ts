@@ -104,9 +104,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     log,
     flags: [
       // Loopback only, no unix socket (its default folder may not be writable by the postgres user).
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
       ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
   });
@@ -150,8 +153,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       if (options.ephemeral) await rm(relocated ? dirname(clusterDir) : clusterDir, { recursive: true, force: true });
     })());
 
-  const urlFor = (database: string) =>
-    `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
+  const urlFor = (database: string) => `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${encodeURIComponent(database)}`;
   return { adminUrl: urlFor('postgres'), urlFor, clusterDir, pid, stop };
 }
 
@@ -254,14 +256,7 @@ async function initialise(input: {
     const code = await new Promise<number | null>((done, fail) => {
       const initdb = spawn(
         input.binaries.initdb,
-        [
-          `--pgdata=${staging}`,
-          '--auth=scram-sha-256',
-          `--username=${SUPERUSER}`,
-          `--pwfile=${passwordFile}`,
-          '--lc-messages=C',
-          '--encoding=UTF8',
-        ],
+        [`--pgdata=${staging}`, '--auth=scram-sha-256', `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, '--lc-messages=C', '--encoding=UTF8'],
         { cwd: parent, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...runAs },
       );
       for (const stream of [initdb.stdout, initdb.stderr]) {

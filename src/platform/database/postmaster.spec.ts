@@ -2,23 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  findClusterHolder,
-  inspectProcess,
-  inspectWithPs,
-  isPostmasterOf,
-  readPostmasterPid,
-  stopPostmaster,
-  type ProcessInfo,
-} from './postmaster.js';
+import { findClusterHolder, inspectProcess, inspectWithPs, isPostmasterOf, readPostmasterPid, stopPostmaster, type ProcessInfo } from './postmaster.js';
 
 // Stand-ins for a postmaster: node, started with argv[0] "postgres" and "-D <folder>" among its
 // arguments, which is all that tells a postgres on a folder apart from any other process.
 const pretendPostmaster = (clusterDir: string, ignoreSigint = false) =>
-  [
-    process.execPath,
-    ['-e', `${ignoreSigint ? "process.on('SIGINT', () => {});" : ''} setTimeout(() => {}, 60000)`, '--', '-D', clusterDir],
-  ] as const;
+  [process.execPath, ['-e', `${ignoreSigint ? "process.on('SIGINT', () => {});" : ''} setTimeout(() => {}, 60000)`, '--', '-D', clusterDir]] as const;
 
 describe('postmaster', () => {
   let clusterDir: string;

@@ -122,10 +122,7 @@ export interface StopTimeouts {
  * way nothing committed is lost. Resolves to the signal that ended the server, or undefined when it is
  * still running after all three; rejects with EPERM when the server is not ours to signal.
  */
-export async function stopPostmaster(
-  pid: number,
-  timeouts: StopTimeouts = { graceMs: 20_000, forceMs: 5_000 },
-): Promise<NodeJS.Signals | undefined> {
+export async function stopPostmaster(pid: number, timeouts: StopTimeouts = { graceMs: 20_000, forceMs: 5_000 }): Promise<NodeJS.Signals | undefined> {
   const steps: Array<[NodeJS.Signals, number]> = [
     ['SIGINT', timeouts.graceMs],
     ['SIGQUIT', timeouts.forceMs],

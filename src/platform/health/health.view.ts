@@ -7,7 +7,12 @@ export class LivenessView {
 
 const INDICATORS = {
   type: 'object' as const,
-  additionalProperties: { type: 'object', required: ['status'], properties: { status: { type: 'string', example: 'up' } }, additionalProperties: true } as SchemaObject,
+  additionalProperties: {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', example: 'up' } },
+    additionalProperties: true,
+  } as SchemaObject,
   example: { database: { status: 'up' } },
 };
 

@@ -78,8 +78,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
 /** A stored problem answered again exactly as the first time. */
 class ReplayedProblem extends ProblemException {
   constructor(response: StoredResponse) {
-    const { type: _type, title, status, detail, code, errors, instance: _instance, requestId: _requestId, ...extensions } =
-      response.body as Record<string, unknown> & { title: string; status: number; code: string };
+    const {
+      type: _type,
+      title,
+      status,
+      detail,
+      code,
+      errors,
+      instance: _instance,
+      requestId: _requestId,
+      ...extensions
+    } = response.body as Record<string, unknown> & { title: string; status: number; code: string };
     super({ status, code, title, detail: detail as string | undefined, errors: errors as ProblemException['errors'], extensions });
   }
 }

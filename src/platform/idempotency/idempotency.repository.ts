@@ -8,10 +8,7 @@ export interface StoredResponse {
   body: unknown;
 }
 
-export type Claim =
-  | { kind: 'claimed' }
-  | { kind: 'completed'; fingerprint: string; response: StoredResponse }
-  | { kind: 'in_flight'; fingerprint: string };
+export type Claim = { kind: 'claimed' } | { kind: 'completed'; fingerprint: string; response: StoredResponse } | { kind: 'in_flight'; fingerprint: string };
 
 /**
  * Idempotency keys per shop. Each statement stands alone (autocommit): a key is claimed before the
@@ -51,10 +48,12 @@ export class IdempotencyRepository {
   }
 
   async complete(shopId: string, key: string, response: StoredResponse): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4 WHERE shop_id = $1 AND key = $2`,
-      [shopId, key, response.status, JSON.stringify(response.body ?? null)],
-    );
+    await this.dataSource.query(`UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4 WHERE shop_id = $1 AND key = $2`, [
+      shopId,
+      key,
+      response.status,
+      JSON.stringify(response.body ?? null),
+    ]);
   }
 
   /**

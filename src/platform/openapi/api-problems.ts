@@ -52,7 +52,11 @@ export const PROBLEM_SCHEMAS: Record<string, SchemaObject> = {
       instance: { type: 'string', description: 'The request path', example: '/v1/cases/0b7c2f0e-3b8f-4a53-9d54-2f1f1e9b7a10' },
       code: { type: 'string', description: 'Stable machine-readable code', example: 'CASE_NOT_FOUND' },
       requestId: { type: 'string', description: 'Also in the X-Request-Id header and the logs', example: '3f1c2a9e-5b7d-4e8f-9a10-7c6b5d4e3f21' },
-      errors: { type: 'array', description: 'Input errors, one per failing field (VALIDATION_FAILED)', items: { $ref: '#/components/schemas/ProblemFieldError' } },
+      errors: {
+        type: 'array',
+        description: 'Input errors, one per failing field (VALIDATION_FAILED)',
+        items: { $ref: '#/components/schemas/ProblemFieldError' },
+      },
     },
     additionalProperties: true,
   },

@@ -122,7 +122,9 @@ function inputProblems(operation: OperationObject): DocumentedProblem[] {
     ...(parameters.some((p) => p.in === 'path') ? problemsOf(FrameworkProblems, 'MALFORMED_URL', 'URI_TOO_LONG') : []),
     // Fastify refuses a body in a media type it has no parser for before the route sees it.
     ...(operation.requestBody !== undefined ? problemsOf(FrameworkProblems, 'UNSUPPORTED_MEDIA_TYPE') : []),
-    ...('application/json' in content ? [...problemsOf(FrameworkProblems, 'MALFORMED_JSON', 'PAYLOAD_TOO_LARGE'), ...problemsOf(BodyException, 'BODY_TOO_DEEP')] : []),
+    ...('application/json' in content
+      ? [...problemsOf(FrameworkProblems, 'MALFORMED_JSON', 'PAYLOAD_TOO_LARGE'), ...problemsOf(BodyException, 'BODY_TOO_DEEP')]
+      : []),
   ];
 }
 
@@ -171,7 +173,10 @@ function markReplayable(operation: OperationObject): void {
     const success = response as ResponseObject;
     success.headers = {
       ...success.headers,
-      'Idempotent-Replayed': { description: '`true` when this is the stored response of an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
+      'Idempotent-Replayed': {
+        description: '`true` when this is the stored response of an earlier request with the same Idempotency-Key',
+        schema: { type: 'string', enum: ['true'] },
+      },
     };
   }
 }

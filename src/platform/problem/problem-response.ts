@@ -66,7 +66,12 @@ export function problemTypeFor(code: string): string {
 
 function titleFor(status: number): string {
   const name = HttpStatus[status] as string | undefined;
-  return name ? name.toLowerCase().replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()) : 'Error';
+  return name
+    ? name
+        .toLowerCase()
+        .replace(/_/g, ' ')
+        .replace(/^./, (c) => c.toUpperCase())
+    : 'Error';
 }
 
 /** Maps anything thrown while serving a request to a problem body. Unknown errors become a 500. */
@@ -92,7 +97,7 @@ export function toProblem(error: unknown): ProblemBody {
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message.join('; '))
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? error.message);
     const routeMissing = status === 404 && /^Cannot [A-Z]+ /.test(message);
     // Fastify's own errors (body parsing, limits) arrive wrapped, with the original as the cause.

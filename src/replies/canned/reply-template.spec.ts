@@ -6,11 +6,7 @@ const SHANGHAI = 'Asia/Shanghai';
 describe('reply templates', () => {
   describe('templateVariables', () => {
     it('should list every placeholder once, in order of first appearance', () => {
-      expect(templateVariables('{buyerName}您好，订单{orderId}的{caseType}已受理，{buyerName}请留意。')).toEqual([
-        'buyerName',
-        'orderId',
-        'caseType',
-      ]);
+      expect(templateVariables('{buyerName}您好，订单{orderId}的{caseType}已受理，{buyerName}请留意。')).toEqual(['buyerName', 'orderId', 'caseType']);
     });
 
     it('should skip escaped braces and text that is not a placeholder', () => {
@@ -82,9 +78,7 @@ describe('reply templates', () => {
     });
 
     it('should not read a filled-in value as template text', () => {
-      expect(renderReply('{buyerName}：{orderId}', { buyerName: '{orderId}', orderId: '42', timeZone: SHANGHAI }).text).toBe(
-        '{orderId}：42',
-      );
+      expect(renderReply('{buyerName}：{orderId}', { buyerName: '{orderId}', orderId: '42', timeZone: SHANGHAI }).text).toBe('{orderId}：42');
     });
 
     it.each([
@@ -143,9 +137,7 @@ describe('reply templates', () => {
       const lateEveningUtc = new Date('2026-11-24T17:30:00Z');
       expect(formatDeadline(lateEveningUtc, SHANGHAI)).toBe('11月25日 01:30');
       expect(formatDeadline(lateEveningUtc, 'UTC')).toBe('11月24日 17:30');
-      expect(renderReply('请在{deadline}前寄回', { deadline: lateEveningUtc, timeZone: SHANGHAI }).text).toBe(
-        '请在11月25日 01:30前寄回',
-      );
+      expect(renderReply('请在{deadline}前寄回', { deadline: lateEveningUtc, timeZone: SHANGHAI }).text).toBe('请在11月25日 01:30前寄回');
       expect(renderReply('请在{deadline}前寄回', { deadline: lateEveningUtc, timeZone: 'UTC' }).text).toBe('请在11月24日 17:30前寄回');
     });
 

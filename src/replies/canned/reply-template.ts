@@ -1,17 +1,7 @@
 import type { CaseType } from '../../cases/machine/case.types.js';
 
 /** The only names a canned reply may use; anything else is refused when the reply is saved. */
-export const REPLY_VARIABLES = [
-  'buyerName',
-  'orderId',
-  'amount',
-  'requestedAmount',
-  'deadline',
-  'shopName',
-  'agentName',
-  'caseType',
-  'trackingNo',
-] as const;
+export const REPLY_VARIABLES = ['buyerName', 'orderId', 'amount', 'requestedAmount', 'deadline', 'shopName', 'agentName', 'caseType', 'trackingNo'] as const;
 export type ReplyVariable = (typeof REPLY_VARIABLES)[number];
 
 export interface MoneyValue {

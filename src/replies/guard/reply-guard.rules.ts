@@ -142,25 +142,15 @@ const NOT_BEFORE_IDENTIFIER = '(?![A-Za-z0-9]|-[A-Za-z0-9])';
 /** Buyers and agents group phone digits with spaces or dashes: 138 0013 8000, 138-0013-8000. */
 const DIGIT_SEPARATOR = '[\\s-]{0,2}';
 
-const MOBILE_NUMBER = new RegExp(
-  `${NOT_AFTER_IDENTIFIER}(?:\\+?86${DIGIT_SEPARATOR})?1[3-9](?:${DIGIT_SEPARATOR}\\d){9}${NOT_BEFORE_IDENTIFIER}`,
-);
+const MOBILE_NUMBER = new RegExp(`${NOT_AFTER_IDENTIFIER}(?:\\+?86${DIGIT_SEPARATOR})?1[3-9](?:${DIGIT_SEPARATOR}\\d){9}${NOT_BEFORE_IDENTIFIER}`);
 // A landline needs its area code set off ("0571-88886666", "(0571)88886666"); ten bare digits starting with 0 could be anything.
-const LANDLINE_NUMBER = new RegExp(
-  `${NOT_AFTER_IDENTIFIER}(?:\\(0\\d{2,3}\\)\\s?|0\\d{2,3}[\\s-])\\d{3,4}[\\s-]?\\d{4}${NOT_BEFORE_IDENTIFIER}`,
-);
+const LANDLINE_NUMBER = new RegExp(`${NOT_AFTER_IDENTIFIER}(?:\\(0\\d{2,3}\\)\\s?|0\\d{2,3}[\\s-])\\d{3,4}[\\s-]?\\d{4}${NOT_BEFORE_IDENTIFIER}`);
 const SERVICE_NUMBER = new RegExp(`${NOT_AFTER_IDENTIFIER}[48]00[\\s-]?\\d{3}[\\s-]?\\d{4}${NOT_BEFORE_IDENTIFIER}`);
 const WECHAT_ID = '[a-z][-_a-z0-9]{5,19}(?![-_a-z0-9])';
 // With an explicit "微信号"/"ID" marker any well-formed id counts.
-const MARKED_WECHAT_ID = new RegExp(
-  `(?:微信号|微信\\s*id|wechat\\s*id|(?<![a-z])v信号|(?<![a-z0-9])(?:vx|wx)号)\\s*[:是为]?\\s*${WECHAT_ID}`,
-  'i',
-);
+const MARKED_WECHAT_ID = new RegExp(`(?:微信号|微信\\s*id|wechat\\s*id|(?<![a-z])v信号|(?<![a-z0-9])(?:vx|wx)号)\\s*[:是为]?\\s*${WECHAT_ID}`, 'i');
 // After a bare name, only an id containing a digit: "微信 abc123" is an id, "微信 settings" is not.
-const BARE_WECHAT_ID = new RegExp(
-  `(?:微信|薇信|威信|(?<![a-z])v信|(?<![a-z0-9])(?:vx|wx|wechat))\\s*[:是为]?\\s*(?=[-_a-z]*\\d)${WECHAT_ID}`,
-  'i',
-);
+const BARE_WECHAT_ID = new RegExp(`(?:微信|薇信|威信|(?<![a-z])v信|(?<![a-z0-9])(?:vx|wx|wechat))\\s*[:是为]?\\s*(?=[-_a-z]*\\d)${WECHAT_ID}`, 'i');
 const QQ_NUMBER = /(?<![a-z0-9])(?:qq|扣扣)\s*(?:号码?|群)?\s*[:是为]?\s*[1-9]\d{4,10}(?!\d)/i;
 const EMAIL_ADDRESS = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/i;
 
@@ -190,10 +180,7 @@ const URL_BODY = `(?:${URL_CHAR}|[.,!?;:](?=${URL_CHAR}))+`;
 
 const LINK_PATTERNS: readonly RegExp[] = [
   new RegExp(`(?:https?://|www\\.)${URL_BODY}`, 'i'),
-  new RegExp(
-    `(?<![A-Za-z0-9_.@/\\-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${LINK_TLDS})(?![a-z0-9-])(?:[/?#]${URL_BODY})?`,
-    'i',
-  ),
+  new RegExp(`(?<![A-Za-z0-9_.@/\\-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+(?:${LINK_TLDS})(?![a-z0-9-])(?:[/?#]${URL_BODY})?`, 'i'),
 ];
 
 function linkHost(link: string): string {
@@ -233,7 +220,7 @@ export const REPLY_GUARD_RULES: readonly GuardRule[] = [
     severity: 'block',
     message: '引导站外支付或添加外部账号 / Points to payment or accounts outside the platform',
     description:
-      'Alipay, WeChat and QQ accounts, WeChat spelling variants (薇信, V信, vx, wx), bank cards and accounts, payment QR codes. Bare 支付宝/Alipay is allowed on Taobao and Tmall and bare 微信/WeChat Pay on WeChat shops, where they are the platform\'s own refund channel; asking for an account, a transfer or a friend request is blocked everywhere.',
+      "Alipay, WeChat and QQ accounts, WeChat spelling variants (薇信, V信, vx, wx), bank cards and accounts, payment QR codes. Bare 支付宝/Alipay is allowed on Taobao and Tmall and bare 微信/WeChat Pay on WeChat shops, where they are the platform's own refund channel; asking for an account, a transfer or a friend request is blocked everywhere.",
     patterns: offPlatformPaymentPatterns,
   },
   {
@@ -251,7 +238,7 @@ export const REPLY_GUARD_RULES: readonly GuardRule[] = [
     severity: 'block',
     message: '包含站外链接 / Contains a link outside the platform',
     description:
-      'URLs and bare domains outside the platform\'s own domains (Taobao/Tmall: taobao.com, tmall.com, tb.cn, alipay.com; Pinduoduo: pinduoduo.com, yangkeduo.com; JD: jd.com, 3.cn; WeChat: weixin.qq.com, wx.qq.com; other: none). Short links (t.cn, dwz.cn, url.cn, bit.ly) are always blocked.',
+      "URLs and bare domains outside the platform's own domains (Taobao/Tmall: taobao.com, tmall.com, tb.cn, alipay.com; Pinduoduo: pinduoduo.com, yangkeduo.com; JD: jd.com, 3.cn; WeChat: weixin.qq.com, wx.qq.com; other: none). Short links (t.cn, dwz.cn, url.cn, bit.ly) are always blocked.",
     patterns: LINK_PATTERNS,
     isAllowed: isOwnPlatformLink,
   },

@@ -6,7 +6,12 @@ import { IsInt, Max, Min } from 'class-validator';
  * the descriptions, not as OpenAPI `default`: generated clients would make a field with a default required.
  */
 export class ShopPolicyDto {
-  @ApiPropertyOptional({ type: 'integer', description: 'Hours the merchant has to respond before the platform auto-approves (default 48)', minimum: 1, maximum: 720 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Hours the merchant has to respond before the platform auto-approves (default 48)',
+    minimum: 1,
+    maximum: 720,
+  })
   @IsInt()
   @Min(1)
   @Max(720)
@@ -30,7 +35,12 @@ export class ShopPolicyDto {
   @Max(720)
   disputeEvidenceHours: number = 48;
 
-  @ApiPropertyOptional({ type: 'integer', description: 'Days the buyer may ask the platform to intervene after a rejection (default 7)', minimum: 1, maximum: 60 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Days the buyer may ask the platform to intervene after a rejection (default 7)',
+    minimum: 1,
+    maximum: 60,
+  })
   @IsInt()
   @Min(1)
   @Max(60)

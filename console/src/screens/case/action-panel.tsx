@@ -154,8 +154,7 @@ export function ActionPanel({ caseView, events, forms, reasons, evidence, sendin
 
   const renderField = (field: FieldSpec) => {
     if (buyerFacing && field.name === 'note') return null;
-    const label =
-      event === 'VERIFY' && field.name === 'note' ? t('case.recodeNote') : t(`field.${field.name}`, { defaultValue: field.name });
+    const label = event === 'VERIFY' && field.name === 'note' ? t('case.recodeNote') : t(`field.${field.name}`, { defaultValue: field.name });
     const value = draft.values[field.name] ?? '';
     const required = field.required || (event === 'VERIFY' && field.name === 'note' && recoding);
     const id = `field-${field.name}`;
@@ -176,12 +175,38 @@ export function ActionPanel({ caseView, events, forms, reasons, evidence, sendin
       );
     } else if (field.kind === 'money') {
       control = (
-        <Input id={id} inputMode="decimal" prefix="¥" value={value} onChange={(e) => setValue(field.name, e.target.value)} data-testid={`field-${field.name}`} placeholder={refundable !== null ? fenToYuanText(Math.max(0, Math.min(refundable, caseView.amounts.requested))) : undefined} />
+        <Input
+          id={id}
+          inputMode="decimal"
+          prefix="¥"
+          value={value}
+          onChange={(e) => setValue(field.name, e.target.value)}
+          data-testid={`field-${field.name}`}
+          placeholder={refundable !== null ? fenToYuanText(Math.max(0, Math.min(refundable, caseView.amounts.requested))) : undefined}
+        />
       );
     } else if (field.kind === 'textarea') {
-      control = <Input.TextArea id={id} autoSize={{ minRows: 2, maxRows: 6 }} maxLength={field.maxLength} value={value} onChange={(e) => setValue(field.name, e.target.value)} data-testid={`field-${field.name}`} />;
+      control = (
+        <Input.TextArea
+          id={id}
+          autoSize={{ minRows: 2, maxRows: 6 }}
+          maxLength={field.maxLength}
+          value={value}
+          onChange={(e) => setValue(field.name, e.target.value)}
+          data-testid={`field-${field.name}`}
+        />
+      );
     } else {
-      control = <Input id={id} maxLength={field.maxLength} value={value} onChange={(e) => setValue(field.name, e.target.value)} data-testid={`field-${field.name}`} type={field.kind === 'integer' || field.kind === 'number' ? 'number' : 'text'} />;
+      control = (
+        <Input
+          id={id}
+          maxLength={field.maxLength}
+          value={value}
+          onChange={(e) => setValue(field.name, e.target.value)}
+          data-testid={`field-${field.name}`}
+          type={field.kind === 'integer' || field.kind === 'number' ? 'number' : 'text'}
+        />
+      );
     }
     return (
       <Form.Item key={field.name} label={label} htmlFor={id} required={required} className="action-field">
@@ -242,8 +267,17 @@ export function ActionPanel({ caseView, events, forms, reasons, evidence, sendin
             })}
           </Typography.Paragraph>
         )}
-        {event === 'PROPOSE' && draft.values.resolution === 'reject' && <Alert type="warning" showIcon title={t('case.rejectWarning', { days: session.shop.policy.buyerEscalationDays })} />}
-        {event === 'SUBMIT_EVIDENCE' && evidence && <Alert type="info" showIcon data-testid="evidence-package" title={t('case.evidencePackage', { n: evidence.items.filter((i) => !i.submitted).length })} />}
+        {event === 'PROPOSE' && draft.values.resolution === 'reject' && (
+          <Alert type="warning" showIcon title={t('case.rejectWarning', { days: session.shop.policy.buyerEscalationDays })} />
+        )}
+        {event === 'SUBMIT_EVIDENCE' && evidence && (
+          <Alert
+            type="info"
+            showIcon
+            data-testid="evidence-package"
+            title={t('case.evidencePackage', { n: evidence.items.filter((i) => !i.submitted).length })}
+          />
+        )}
         {buyerFacing && (
           <Composer
             ref={composer}
@@ -266,7 +300,12 @@ export function ActionPanel({ caseView, events, forms, reasons, evidence, sendin
         )}
         {blocked && supervisor && (
           <Form.Item label={t('case.overrideReason')} htmlFor="override-reason">
-            <Input id="override-reason" value={draft.override} onChange={(e) => setDraft((d) => ({ ...d, override: e.target.value }))} data-testid="override-reason" />
+            <Input
+              id="override-reason"
+              value={draft.override}
+              onChange={(e) => setDraft((d) => ({ ...d, override: e.target.value }))}
+              data-testid="override-reason"
+            />
           </Form.Item>
         )}
         {localError && <Alert type="error" showIcon title={localError} data-testid="action-error" />}

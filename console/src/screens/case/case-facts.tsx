@@ -33,7 +33,11 @@ export function PlaybookStepper({ view }: { view: CaseView }) {
         items={STEPS.map((step, index) => ({
           title: t(`step.${step}`),
           status: skipped.has(step) ? 'error' : undefined,
-          content: skipped.has(step) ? <span data-testid={`step-skipped-${step}`}>{t('case.skipped')}</span> : index === current && view.disputed ? t('intervened') : undefined,
+          content: skipped.has(step) ? (
+            <span data-testid={`step-skipped-${step}`}>{t('case.skipped')}</span>
+          ) : index === current && view.disputed ? (
+            t('intervened')
+          ) : undefined,
         }))}
       />
     </nav>
@@ -82,7 +86,11 @@ export function CaseFacts({ view, reasons }: { view: CaseView; reasons: ReasonsR
       <>
         {reasonLabel(reasons?.reasons, r.code, i18n.language)}{' '}
         {r.category && (
-          <Tag color={r.category === 'quality' ? 'volcano' : 'default'} className={r.category === 'quality' ? 'quality-tag' : undefined} data-testid="quality-badge">
+          <Tag
+            color={r.category === 'quality' ? 'volcano' : 'default'}
+            className={r.category === 'quality' ? 'quality-tag' : undefined}
+            data-testid="quality-badge"
+          >
             {t(`category.${r.category}`)}
           </Tag>
         )}

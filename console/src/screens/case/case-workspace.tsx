@@ -144,7 +144,11 @@ function Workspace({ caseId }: { caseId: string }) {
   const assign = async (agentId: string | null, note?: string) => {
     if (!view) return;
     try {
-      const next = await api<CaseView>(`/v1/cases/${caseId}/assignee`, { method: 'PUT', body: note ? { agentId, note } : { agentId }, headers: ifMatch(baseVersion ?? view.version) });
+      const next = await api<CaseView>(`/v1/cases/${caseId}/assignee`, {
+        method: 'PUT',
+        body: note ? { agentId, note } : { agentId },
+        headers: ifMatch(baseVersion ?? view.version),
+      });
       afterChange(next);
       if (agentId === null) {
         message.success(t('case.released'));
@@ -191,7 +195,13 @@ function Workspace({ caseId }: { caseId: string }) {
     );
   }
   if (!view) {
-    return <Result status="404" title={isProblem(caseQuery.error, 'CASE_NOT_FOUND') ? t('case.notFound') : problemText(caseQuery.error)} extra={<Button onClick={() => navigate('/queue')}>{t('case.back')}</Button>} />;
+    return (
+      <Result
+        status="404"
+        title={isProblem(caseQuery.error, 'CASE_NOT_FOUND') ? t('case.notFound') : problemText(caseQuery.error)}
+        extra={<Button onClick={() => navigate('/queue')}>{t('case.back')}</Button>}
+      />
+    );
   }
 
   const assigneeName = view.assigneeId ? (agents.data?.find((a) => a.id === view.assigneeId)?.displayName ?? '…') : t('queue.unassigned');
@@ -263,7 +273,16 @@ function Workspace({ caseId }: { caseId: string }) {
           <CaseTimeline events={timeline.data} agents={agents.data} currency={view.currency} />
         </div>
         <div className="case-right">
-          <ActionPanel caseView={view} events={events} forms={forms} reasons={reasons.data} evidence={evidence.data} sending={sending} serverFindings={serverFindings} onSend={send} />
+          <ActionPanel
+            caseView={view}
+            events={events}
+            forms={forms}
+            reasons={reasons.data}
+            evidence={evidence.data}
+            sending={sending}
+            serverFindings={serverFindings}
+            onSend={send}
+          />
         </div>
       </div>
       {transferOpen && <TransferDialog onClose={() => setTransferOpen(false)} onTransfer={(id, note) => assign(id, note)} currentId={view.assigneeId} />}
@@ -276,7 +295,15 @@ function Workspace({ caseId }: { caseId: string }) {
   );
 }
 
-function TransferDialog({ onClose, onTransfer, currentId }: { onClose(): void; onTransfer(id: string, note?: string): Promise<void>; currentId: string | null }) {
+function TransferDialog({
+  onClose,
+  onTransfer,
+  currentId,
+}: {
+  onClose(): void;
+  onTransfer(id: string, note?: string): Promise<void>;
+  currentId: string | null;
+}) {
   const { t } = useTranslation();
   const session = useSession();
   const agents = useAgents(session.shop.id);
@@ -307,7 +334,15 @@ function TransferDialog({ onClose, onTransfer, currentId }: { onClose(): void; o
       }}
     >
       <label htmlFor="transfer-to">{t('case.transferTo')}</label>
-      <Select id="transfer-to" style={{ width: '100%', marginBottom: 12 }} value={to} onChange={setTo} options={options} loading={agents.isPending} data-testid="transfer-to" />
+      <Select
+        id="transfer-to"
+        style={{ width: '100%', marginBottom: 12 }}
+        value={to}
+        onChange={setTo}
+        options={options}
+        loading={agents.isPending}
+        data-testid="transfer-to"
+      />
       <label htmlFor="transfer-note">{t('case.transferNote')}</label>
       <Input.TextArea id="transfer-note" value={note} onChange={(e) => setNote(e.target.value)} autoSize={{ minRows: 2 }} data-testid="transfer-note" />
     </Modal>

@@ -195,7 +195,10 @@ function CannedPicker({ caseView, step, onClose, onPick }: { caseView: CaseView;
   useEffect(() => {
     if (!current) return setPreview(null);
     const controller = new AbortController();
-    api<RenderedReply>(`/v1/cases/${caseView.id}/replies/render`, { body: { cannedReplyId: current.id }, signal: controller.signal }).then(setPreview, () => undefined);
+    api<RenderedReply>(`/v1/cases/${caseView.id}/replies/render`, { body: { cannedReplyId: current.id }, signal: controller.signal }).then(
+      setPreview,
+      () => undefined,
+    );
     return () => controller.abort();
   }, [current, caseView.id]);
 
@@ -224,7 +227,12 @@ function CannedPicker({ caseView, step, onClose, onPick }: { caseView: CaseView;
           loading={canned.isPending}
           dataSource={list}
           renderItem={(item, index) => (
-            <List.Item className={index === active ? 'canned-item active' : 'canned-item'} onClick={() => setActive(index)} onDoubleClick={() => preview && onPick(preview)} data-testid="canned-item">
+            <List.Item
+              className={index === active ? 'canned-item active' : 'canned-item'}
+              onClick={() => setActive(index)}
+              onDoubleClick={() => preview && onPick(preview)}
+              data-testid="canned-item"
+            >
               <span>
                 <Tag>{t(`step.${item.step}`, { defaultValue: item.step })}</Tag>
                 {item.title}
@@ -236,7 +244,9 @@ function CannedPicker({ caseView, step, onClose, onPick }: { caseView: CaseView;
           {preview && (
             <>
               <p className="canned-text">{preview.text}</p>
-              {preview.unresolved.length > 0 && <Typography.Text type="warning">{t('composer.unresolved', { names: preview.unresolved.map((n) => `{${n}}`).join(' ') })}</Typography.Text>}
+              {preview.unresolved.length > 0 && (
+                <Typography.Text type="warning">{t('composer.unresolved', { names: preview.unresolved.map((n) => `{${n}}`).join(' ') })}</Typography.Text>
+              )}
               {preview.findings.map((f) => (
                 <div key={`${f.rule}-${f.start}`}>
                   <Tag color={f.severity === 'block' ? 'error' : 'warning'}>{f.match}</Tag> {f.message}

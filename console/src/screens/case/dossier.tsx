@@ -6,7 +6,17 @@ import type { AuditEventView, CaseView, EvidenceList } from '../../api/types';
 import { verifyChain, type ChainCheck } from '../../lib/hash-chain';
 
 /** What the platform will see, with the hash chain recomputed here in the browser before downloading. */
-export default function DossierPreview({ view, events, evidence, onClose }: { view: CaseView; events: AuditEventView[] | undefined; evidence: EvidenceList | undefined; onClose(): void }) {
+export default function DossierPreview({
+  view,
+  events,
+  evidence,
+  onClose,
+}: {
+  view: CaseView;
+  events: AuditEventView[] | undefined;
+  evidence: EvidenceList | undefined;
+  onClose(): void;
+}) {
   const { t } = useTranslation();
   const [check, setCheck] = useState<ChainCheck | null>(null);
 

@@ -36,7 +36,10 @@ function upload(caseId: string, file: File, fields: Record<string, string>, onPr
   });
 }
 
-export const EvidencePanel = forwardRef<EvidenceHandle, { caseId: string; evidence: EvidenceList | undefined; canUpload: boolean }>(function EvidencePanel({ caseId, evidence, canUpload }, ref) {
+export const EvidencePanel = forwardRef<EvidenceHandle, { caseId: string; evidence: EvidenceList | undefined; canUpload: boolean }>(function EvidencePanel(
+  { caseId, evidence, canUpload },
+  ref,
+) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const input = useRef<HTMLInputElement>(null);
@@ -74,7 +77,8 @@ export const EvidencePanel = forwardRef<EvidenceHandle, { caseId: string; eviden
           <ul>
             {evidence.checklist.map((item) => (
               <li key={item.kind} data-testid={`checklist-${item.kind}`} data-provided={item.provided}>
-                {item.provided ? <CheckCircleFilled className="ok-icon" /> : <ExclamationCircleOutlined className="warn-icon" />} {t(`evidenceKind.${item.kind}`, { defaultValue: item.kind })}
+                {item.provided ? <CheckCircleFilled className="ok-icon" /> : <ExclamationCircleOutlined className="warn-icon" />}{' '}
+                {t(`evidenceKind.${item.kind}`, { defaultValue: item.kind })}
                 {item.count > 0 && <span className="muted small"> ×{item.count}</span>}
               </li>
             ))}
@@ -98,7 +102,11 @@ export const EvidencePanel = forwardRef<EvidenceHandle, { caseId: string; eviden
                 <span className="small ellipsis" title={item.filename}>
                   {item.filename}
                 </span>
-                {item.submitted && <Tag color="success" className="tag-small">{t('case.submitted')}</Tag>}
+                {item.submitted && (
+                  <Tag color="success" className="tag-small">
+                    {t('case.submitted')}
+                  </Tag>
+                )}
               </figcaption>
             </figure>
           ))}
@@ -110,11 +118,27 @@ export const EvidencePanel = forwardRef<EvidenceHandle, { caseId: string; eviden
             <label className="small" htmlFor="upload-kind">
               {t('case.uploadKind')}
             </label>
-            <Select id="upload-kind" size="small" value={chosenKind} onChange={setKind} options={KINDS.map((k) => ({ value: k, label: t(`evidenceKind.${k}`) }))} style={{ width: 120 }} data-testid="upload-kind" />
+            <Select
+              id="upload-kind"
+              size="small"
+              value={chosenKind}
+              onChange={setKind}
+              options={KINDS.map((k) => ({ value: k, label: t(`evidenceKind.${k}`) }))}
+              style={{ width: 120 }}
+              data-testid="upload-kind"
+            />
             <label className="small" htmlFor="upload-party">
               {t('case.uploadParty')}
             </label>
-            <Select id="upload-party" size="small" value={party} onChange={setParty} options={PARTIES.map((k) => ({ value: k, label: t(`party.${k}`) }))} style={{ width: 100 }} data-testid="upload-party" />
+            <Select
+              id="upload-party"
+              size="small"
+              value={party}
+              onChange={setParty}
+              options={PARTIES.map((k) => ({ value: k, label: t(`party.${k}`) }))}
+              style={{ width: 100 }}
+              data-testid="upload-party"
+            />
           </Space>
           <div
             className={`dropzone${dragging ? ' dragging' : ''}`}
@@ -136,7 +160,15 @@ export const EvidencePanel = forwardRef<EvidenceHandle, { caseId: string; eviden
             aria-label={t('case.upload')}
           >
             <InboxOutlined aria-hidden /> {t('case.uploadHint')}
-            <input ref={input} type="file" multiple hidden onChange={(e) => void send(e.target.files)} data-testid="upload-input" aria-label={t('case.upload')} />
+            <input
+              ref={input}
+              type="file"
+              multiple
+              hidden
+              onChange={(e) => void send(e.target.files)}
+              data-testid="upload-input"
+              aria-label={t('case.upload')}
+            />
           </div>
           {progress && (
             <div data-testid="upload-progress">

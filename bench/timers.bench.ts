@@ -95,7 +95,8 @@ function pinClaim(statement: { text: string; values?: unknown[] }, rows: unknown
   if (!statement.text.includes('SKIP LOCKED') || !statement.text.includes('claimed_timer')) return undefined;
   const claimed = rows as Array<{ claimed_timer: { case_id: string; timer_id: string } }>;
   return {
-    text: statement.text.replace('WHERE t.due_at <= $1', 'WHERE t.due_at <= $1 AND (t.case_id, t.timer_id) IN (SELECT * FROM unnest($3::uuid[], $4::text[]))'),
+    // The claim's due condition (`… <= $1`, whatever it compares) gets the rows it claimed pinned to it.
+    text: statement.text.replace(/(WHERE [^\n]*?<= \$1)/, '$1 AND (t.case_id, t.timer_id) IN (SELECT * FROM unnest($3::uuid[], $4::text[]))'),
     values: [...(statement.values ?? []), claimed.map((r) => r.claimed_timer.case_id), claimed.map((r) => r.claimed_timer.timer_id)],
   };
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { AUDIT_EXPORT_COUNT_SQL, AUDIT_EXPORT_SQL } from '../src/audit/audit-export.service.js';
+import { AUDIT_EXPORT_COUNT_SQL, AUDIT_EXPORT_SQL } from '../src/audit/audit.repository.js';
 import { sha256Hex } from '../src/platform/auth/secrets.js';
 import { startBenchServer, vacuumAnalyze } from './support/bench-db.js';
 import { startService, waitUntilReady } from './support/service.js';

@@ -13,7 +13,6 @@ import type { ExportQueryDto } from './dto/audit-queries.dto.js';
 import { assertMayIncludePersonalData } from './export-access.js';
 
 // The statements live in AuditRepository; re-exported for bench/export.bench.ts, which replays them.
-export { AUDIT_EXPORT_COUNT_SQL, AUDIT_EXPORT_SQL } from './audit.repository.js';
 
 const PROGRESS_EVERY_MS = 5000;
 

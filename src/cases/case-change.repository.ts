@@ -32,6 +32,15 @@ function jsonRows(parameter: number, count: number, columns: string): string {
   return `(SELECT * FROM jsonb_to_recordset($${parameter}::jsonb) AS r(${columns}) LIMIT ${count})`;
 }
 
+/** Runs one contribution on its own, in `tx` (a feature writing the same rows outside a case change). */
+export async function runCaseWrite(tx: Tx, write: CaseWrite): Promise<void> {
+  if (write.rows.length === 0) return;
+  await tx.query(
+    write.sql((columns) => jsonRows(1, write.rows.length, columns)),
+    [JSON.stringify(write.rows)],
+  );
+}
+
 /**
  * Writes what accepted case events changed — order money, timer rows, audit events, case rows, then each
  * contributor's rows — as one statement (data-modifying CTEs, only the parts with rows), whatever the

@@ -218,12 +218,20 @@ export class CaseEngine {
     const loaded = await this.cases.requireWithContext(tx, command.shopId, command.caseId, true);
     this.assertVersion(command.expectedVersion, loaded.record.version);
     const extra = (await check?.(loaded)) ?? {};
+    return this.recordOn(tx, loaded, { ...command.event, ...extra }, command.actor, { assigneeId: command.assigneeId });
+  }
+
+  /** Appends a fact to a locked, loaded case without a transition (see recordIn), with what else it writes. */
+  private async recordOn(
+    tx: Tx,
+    loaded: CaseWithContext,
+    event: { type: string },
+    actor: Actor,
+    options: { assigneeId?: string | null; retries?: CaseChange['retries'] } = {},
+  ): Promise<CaseWithContext> {
     const current = loaded.record;
-    const change = this.change(current, { ...command.event, ...extra }, command.actor, restoreSnapshot(current.snapshot), [], {
-      timers: loaded.timers,
-      assigneeId: command.assigneeId,
-    });
-    await this.write(tx, [change]);
+    const change = this.change(current, event, actor, restoreSnapshot(current.snapshot), [], { timers: loaded.timers, assigneeId: options.assigneeId });
+    await this.write(tx, [{ ...change, retries: options.retries }]);
     return { ...loaded, record: change.after };
   }
 
@@ -262,22 +270,18 @@ export class CaseEngine {
    * failed fire was rolled back.
    */
   async postponeTimerIn(tx: Tx, timer: TimerRow, retryAt: Date, error: unknown): Promise<void> {
-    const loaded = await this.cases.loadWithContext(tx, timer.shopId, timer.caseId, true);
-    if (!loaded) return;
-    const current = loaded.record;
-    const attempt = timer.attempts + 1;
+    const loaded = await this.cases.requireWithContext(tx, timer.shopId, timer.caseId, true);
     const event = {
       type: DEADLINE_RETRY_SCHEDULED,
       deadline: timer.timerId,
       dueAt: timer.dueAt.toISOString(),
       retryAt: retryAt.toISOString(),
-      attempt,
+      attempt: timer.attempts + 1,
       // A rule's code is the case's business; anything else stays in the timer's last_error and the log.
       reason: error instanceof CaseException ? error.code : 'INTERNAL_ERROR',
     };
-    const change = this.change(current, event, TIMER_ACTOR, restoreSnapshot(current.snapshot), [], { timers: loaded.timers });
     const message = String((error as Error)?.message ?? error);
-    await this.write(tx, [{ ...change, retries: [{ caseId: timer.caseId, timerId: timer.timerId, retryAt, error: message }] }]);
+    await this.recordOn(tx, loaded, event, TIMER_ACTOR, { retries: [{ caseId: timer.caseId, timerId: timer.timerId, retryAt, error: message }] });
   }
 
   /**

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { Tx } from '../platform/database/transactions.js';
 import type { OutboxEvent } from './webhook-events.js';
+import { runCaseWrite } from '../cases/case-change.repository.js';
 import { outboxWrite } from './webhook-outbox.contributor.js';
 
 /** A message claimed for one attempt, with what signing and sending it need. */
@@ -74,12 +75,7 @@ export class WebhookDeliveriesRepository {
 
   /** Writes events to the outbox in `tx`, fanned out as for case changes (see outboxWrite). */
   async enqueue(tx: Tx, events: readonly OutboxEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const write = outboxWrite(events);
-    await tx.query(
-      write.sql((columns) => `(SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(${columns}) LIMIT ${write.rows.length})`),
-      [JSON.stringify(write.rows)],
-    );
+    await runCaseWrite(tx, outboxWrite(events));
   }
 
   /**
